@@ -1,0 +1,85 @@
+/* access.c: the slow paths of guest memory access: segment checks that
+ * the inline fast path cannot decide, and linear accesses that cross a page
+ * or leave directly mapped RAM (MMIO, unmapped space, ROM writes).
+ *
+ * Linear-to-physical translation lives in cpu_translate(): the A20 mask
+ * today; paging hooks in here.
+ */
+#include "cpu/access.h"
+
+/* The exception a segment violation raises: #SS for the stack segment,
+ * #GP otherwise (both with error code 0 for limit and rights faults). */
+static _Noreturn void seg_fault(struct cpu *cpu, int seg)
+{
+	cpu_raise_err(cpu, seg == SEG_SS ? EXC_SS : EXC_GP, 0);
+}
+
+uint32_t cpu_seg_check_slow(struct cpu *cpu, int seg, uint32_t off, unsigned size, bool write)
+{
+	const struct seg_cache *s = &cpu->seg[seg];
+	uint64_t last = (uint64_t)off + size - 1;
+
+	if ((cpu->cr[0] & CR0_PE) && !(cpu->eflags & FLAG_VM)) {
+		/* A null selector loaded into a data segment register leaves
+		 * it unusable (not present). */
+		if (!(s->attr & SEG_ATTR_P))
+			seg_fault(cpu, seg);
+		if (s->attr & SEG_ATTR_CODE) {
+			if (write || !(s->attr & SEG_ATTR_RW))
+				seg_fault(cpu, seg);
+		} else if (write && !(s->attr & SEG_ATTR_RW)) {
+			seg_fault(cpu, seg);
+		}
+	}
+
+	if ((s->attr & (SEG_ATTR_CODE | SEG_ATTR_EXPDOWN)) == SEG_ATTR_EXPDOWN) {
+		/* Expand-down: valid offsets are limit+1 .. 0xFFFF or
+		 * 0xFFFFFFFF by the B bit. */
+		uint32_t upper = (s->attr & SEG_ATTR_DB) ? 0xFFFFFFFFu : 0xFFFFu;
+		if (off <= s->limit || last > upper)
+			seg_fault(cpu, seg);
+	} else if (last > s->limit) {
+		seg_fault(cpu, seg);
+	}
+	return s->base + off;
+}
+
+/* Linear -> physical. */
+static uint32_t cpu_translate(struct cpu *cpu, uint32_t lin, bool write)
+{
+	(void)write;
+	return lin & cpu->mem->a20_mask;
+}
+
+uint32_t cpu_read_lin_slow(struct cpu *cpu, uint32_t lin, unsigned size)
+{
+	if ((lin & (PHYS_PAGE_SIZE - 1)) <= PHYS_PAGE_SIZE - size)
+		return phys_read(cpu->mem, cpu_translate(cpu, lin, false), size);
+	/* Crosses a page: each byte through its own translation. */
+	uint32_t v = 0;
+	for (unsigned i = 0; i < size; i++)
+		v |= phys_read(cpu->mem, cpu_translate(cpu, lin + i, false), 1) << (8 * i);
+	return v;
+}
+
+void cpu_write_lin_slow(struct cpu *cpu, uint32_t lin, uint32_t v, unsigned size)
+{
+	if ((lin & (PHYS_PAGE_SIZE - 1)) <= PHYS_PAGE_SIZE - size) {
+		phys_write(cpu->mem, cpu_translate(cpu, lin, true), v, size);
+		return;
+	}
+	/* Translate every byte first, so a fault on the second page leaves
+	 * the first untouched. */
+	uint32_t phys[4];
+	for (unsigned i = 0; i < size; i++)
+		phys[i] = cpu_translate(cpu, lin + i, true);
+	for (unsigned i = 0; i < size; i++)
+		phys_write(cpu->mem, phys[i], (v >> (8 * i)) & 0xFF, 1);
+}
+
+void cpu_probe_write(struct cpu *cpu, int seg, uint32_t off, unsigned size)
+{
+	uint32_t lin = cpu_linear(cpu, seg, off, size, true);
+	cpu_translate(cpu, lin, true);
+	cpu_translate(cpu, lin + size - 1, true);
+}

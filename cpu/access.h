@@ -1,0 +1,222 @@
+/* access.h: how instruction handlers read and write guest memory, operands
+ * and the stack.
+ *
+ * Every access goes segment -> linear -> physical: the segment limit is
+ * checked (a violation raises #GP(0), or #SS(0) for SS), the linear address
+ * is translated (A20 mask now, paging in the MMU), and the physical address
+ * is resolved through the phys_mem page table. The inline fast path covers
+ * a plain segment and a RAM page with the whole access inside it; anything
+ * else (expand-down, page crossing, MMIO, unmapped) takes the slow path in
+ * cpu/access.c.
+ */
+#ifndef POPEK_CPU_ACCESS_H
+#define POPEK_CPU_ACCESS_H
+
+#include <string.h>
+
+#include "cpu/cpu.h"
+#include "cpu/insn.h"
+#include "vmm/phys_mem.h"
+
+/* Slow paths (cpu/access.c). */
+uint32_t cpu_seg_check_slow(struct cpu *cpu, int seg, uint32_t off, unsigned size, bool write);
+uint32_t cpu_read_lin_slow(struct cpu *cpu, uint32_t lin, unsigned size);
+void cpu_write_lin_slow(struct cpu *cpu, uint32_t lin, uint32_t v, unsigned size);
+
+/* Segment check + linear address. Real-mode and flat segments with a plain
+ * (expand-up) limit are checked inline. */
+static inline uint32_t cpu_linear(struct cpu *cpu, int seg, uint32_t off, unsigned size, bool write)
+{
+	const struct seg_cache *s = &cpu->seg[seg];
+	/* Fast: a present, expand-up data segment (writable for a write),
+	 * access inside the limit. Code segments, expand-down ones and
+	 * violations go to the slow path, which decides and raises. */
+	uint16_t a = s->attr;
+	bool plain = (a & (SEG_ATTR_P | SEG_ATTR_CODE | SEG_ATTR_EXPDOWN)) == SEG_ATTR_P &&
+		     (!write || (a & SEG_ATTR_RW));
+	if (!plain || (uint64_t)off + size - 1 > s->limit)
+		return cpu_seg_check_slow(cpu, seg, off, size, write);
+	return s->base + off;
+}
+
+/* Linear address -> host pointer for a whole access inside one directly
+ * mapped page, or NULL for the slow path. Paging hooks in here. */
+static inline uint8_t *cpu_lin_host(struct cpu *cpu, uint32_t lin, unsigned size, bool write)
+{
+	if ((cpu->cr[0] & CR0_PG) || (lin & (PHYS_PAGE_SIZE - 1)) > PHYS_PAGE_SIZE - size)
+		return NULL;
+	uint32_t phys = lin & cpu->mem->a20_mask;
+	return write ? phys_host_ptr_w(cpu->mem, phys) : phys_host_ptr(cpu->mem, phys);
+}
+
+static inline uint32_t cpu_read_lin(struct cpu *cpu, uint32_t lin, unsigned size)
+{
+	uint8_t *p = cpu_lin_host(cpu, lin, size, false);
+	if (!p)
+		return cpu_read_lin_slow(cpu, lin, size);
+	if (size == 1)
+		return *p;
+	if (size == 2) {
+		uint16_t v;
+		memcpy(&v, p, 2);
+		return v;
+	}
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline void cpu_write_lin(struct cpu *cpu, uint32_t lin, uint32_t v, unsigned size)
+{
+	uint8_t *p = cpu_lin_host(cpu, lin, size, true);
+	if (!p) {
+		cpu_write_lin_slow(cpu, lin, v, size);
+		return;
+	}
+	if (size == 1)
+		*p = (uint8_t)v;
+	else if (size == 2) {
+		uint16_t w = (uint16_t)v;
+		memcpy(p, &w, 2);
+	} else
+		memcpy(p, &v, 4);
+}
+
+/* Segmented accesses: size is 1, 2 or 4. */
+static inline uint32_t cpu_read(struct cpu *cpu, int seg, uint32_t off, unsigned size)
+{
+	return cpu_read_lin(cpu, cpu_linear(cpu, seg, off, size, false), size);
+}
+
+static inline void cpu_write(struct cpu *cpu, int seg, uint32_t off, unsigned size, uint32_t v)
+{
+	cpu_write_lin(cpu, cpu_linear(cpu, seg, off, size, true), v, size);
+}
+
+static inline uint8_t cpu_read8(struct cpu *cpu, int seg, uint32_t off)
+{
+	return (uint8_t)cpu_read(cpu, seg, off, 1);
+}
+static inline uint16_t cpu_read16(struct cpu *cpu, int seg, uint32_t off)
+{
+	return (uint16_t)cpu_read(cpu, seg, off, 2);
+}
+static inline uint32_t cpu_read32(struct cpu *cpu, int seg, uint32_t off)
+{
+	return cpu_read(cpu, seg, off, 4);
+}
+static inline void cpu_write8(struct cpu *cpu, int seg, uint32_t off, uint8_t v)
+{
+	cpu_write(cpu, seg, off, 1, v);
+}
+static inline void cpu_write16(struct cpu *cpu, int seg, uint32_t off, uint16_t v)
+{
+	cpu_write(cpu, seg, off, 2, v);
+}
+static inline void cpu_write32(struct cpu *cpu, int seg, uint32_t off, uint32_t v)
+{
+	cpu_write(cpu, seg, off, 4, v);
+}
+
+/* Checks that a write of `size` bytes at seg:off would succeed (limit,
+ * rights, paging) without writing: for instructions that must not commit
+ * anything before knowing all their writes can complete. */
+void cpu_probe_write(struct cpu *cpu, int seg, uint32_t off, unsigned size);
+
+/* --- operands ------------------------------------------------------------- */
+
+/* Offset of the ModRM memory operand (wrapped to 16 bits for 16-bit
+ * addressing). */
+static inline uint32_t insn_ea(const struct cpu *cpu, const struct x86_insn *in)
+{
+	uint32_t a = (uint32_t)in->disp;
+	if (in->ea_base != X86_NO_REG)
+		a += cpu->regs[in->ea_base];
+	if (in->ea_index != X86_NO_REG)
+		a += cpu->regs[in->ea_index] << in->ea_scale;
+	return in->adsize == 2 ? (a & 0xFFFFu) : a;
+}
+
+/* The E operand (ModRM r/m): a register or memory. */
+static inline uint32_t rm_read(struct cpu *cpu, const struct x86_insn *in, unsigned size)
+{
+	if (in->mod == 3)
+		return cpu_get_reg(cpu, in->rm, size);
+	return cpu_read(cpu, in->seg, insn_ea(cpu, in), size);
+}
+
+static inline void rm_write(struct cpu *cpu, const struct x86_insn *in, unsigned size, uint32_t v)
+{
+	if (in->mod == 3)
+		cpu_set_reg(cpu, in->rm, size, v);
+	else
+		cpu_write(cpu, in->seg, insn_ea(cpu, in), size, v);
+}
+
+/* The G operand (ModRM reg). */
+static inline uint32_t reg_read(const struct cpu *cpu, const struct x86_insn *in, unsigned size)
+{
+	return cpu_get_reg(cpu, in->reg, size);
+}
+
+static inline void reg_write(struct cpu *cpu, const struct x86_insn *in, unsigned size, uint32_t v)
+{
+	cpu_set_reg(cpu, in->reg, size, v);
+}
+
+/* --- stack ---------------------------------------------------------------- */
+
+static inline uint32_t cpu_get_sp(const struct cpu *cpu)
+{
+	return cpu->stack32 ? cpu->regs[REG_ESP] : (uint16_t)cpu->regs[REG_ESP];
+}
+
+/* Sets SP (16-bit stack: the upper half of ESP is kept) or ESP. */
+static inline void cpu_set_sp(struct cpu *cpu, uint32_t v)
+{
+	if (cpu->stack32)
+		cpu->regs[REG_ESP] = v;
+	else
+		cpu_set_r16(cpu, REG_ESP, (uint16_t)v);
+}
+
+/* sp + delta wrapped to the stack size. */
+static inline uint32_t cpu_sp_add(const struct cpu *cpu, uint32_t sp, int32_t delta)
+{
+	uint32_t r = sp + (uint32_t)delta;
+	return cpu->stack32 ? r : (r & 0xFFFFu);
+}
+
+static inline uint32_t cpu_stack_read(struct cpu *cpu, uint32_t sp, unsigned size)
+{
+	return cpu_read(cpu, SEG_SS, sp, size);
+}
+
+static inline void cpu_stack_write(struct cpu *cpu, uint32_t sp, unsigned size, uint32_t v)
+{
+	cpu_write(cpu, SEG_SS, sp, size, v);
+}
+
+/* PUSH: writes first, commits SP only when the write succeeded. */
+static inline void cpu_push(struct cpu *cpu, unsigned size, uint32_t v)
+{
+	uint32_t sp = cpu_sp_add(cpu, cpu_get_sp(cpu), -(int32_t)size);
+	cpu_stack_write(cpu, sp, size, v);
+	cpu_set_sp(cpu, sp);
+}
+
+static inline uint32_t cpu_pop(struct cpu *cpu, unsigned size)
+{
+	uint32_t sp = cpu_get_sp(cpu);
+	uint32_t v = cpu_stack_read(cpu, sp, size);
+	cpu_set_sp(cpu, cpu_sp_add(cpu, sp, (int32_t)size));
+	return v;
+}
+
+/* --- ports ---------------------------------------------------------------- */
+
+/* Checks the I/O permission for a port access (IOPL, and in protected mode
+ * the TSS bitmap); raises #GP(0) when denied. No-op in real mode. */
+void cpu_check_io(struct cpu *cpu, uint16_t port, unsigned size);
+
+#endif

@@ -1,0 +1,296 @@
+/* exec.c: the interpreter's main loop: fetch, decode, execute, retire;
+ * interrupts between instructions; exceptions with their double- and
+ * triple-fault rules.
+ *
+ * Exceptions unwind with longjmp: cpu_raise() jumps back to the setjmp in
+ * cpu_run()/cpu_step(), which delivers the exception and carries on. Since a
+ * handler never commits results before its last check, the guest sees the
+ * state as of the start of the faulting instruction, with EIP pointing at
+ * it.
+ */
+#include <string.h>
+
+#include "cpu/access.h"
+#include "cpu/cpu.h"
+#include "cpu/decode.h"
+#include "cpu/opcode.h"
+#include "vmm/clock.h"
+
+void cpu_init(struct cpu *cpu, struct phys_mem *mem, struct io_bus *io, struct clock *clock)
+{
+	memset(cpu, 0, sizeof(*cpu));
+	cpu->mem = mem;
+	cpu->io = io;
+	cpu->clock = clock;
+	cpu_reset(cpu);
+}
+
+void cpu_reset(struct cpu *cpu)
+{
+	memset(cpu->regs, 0, sizeof(cpu->regs));
+	cpu->regs[REG_EDX] = CPU_SIGNATURE;
+	cpu->eflags = FLAG_1;
+	cpu->cr[0] = CR0_CD | CR0_NW | CR0_ET;
+	cpu->cr[2] = cpu->cr[3] = cpu->cr[4] = 0;
+	for (int s = 0; s < SEG_COUNT; s++)
+		cpu->seg[s] = (struct seg_cache){.sel = 0, .attr = SEG_ATTR_REAL_DATA, .base = 0,
+						 .limit = 0xFFFF};
+	cpu->seg[SEG_CS] = (struct seg_cache){.sel = 0xF000, .attr = SEG_ATTR_REAL_CODE,
+					      .base = 0xFFFF0000u, .limit = 0xFFFF};
+	cpu->eip = cpu->next_eip = 0xFFF0;
+	cpu->gdtr = (struct dtr){.base = 0, .limit = 0xFFFF};
+	cpu->idtr = (struct dtr){.base = 0, .limit = 0x3FF};
+	cpu->ldtr = (struct seg_cache){.attr = 0x0082, .limit = 0xFFFF};
+	cpu->tr = (struct seg_cache){.attr = 0x008B, .limit = 0xFFFF};
+	memset(cpu->dr, 0, sizeof(cpu->dr));
+	cpu->dr[6] = 0xFFFF0FF0u;
+	cpu->dr[7] = 0x00000400u;
+	cpu->halted = false;
+	cpu->nmi_pending = false;
+	cpu->inhibit_intr = 0;
+	cpu->exc_nesting = 0;
+	cpu_update_mode(cpu);
+}
+
+void cpu_update_mode(struct cpu *cpu)
+{
+	bool v86 = cpu_v86_mode(cpu);
+	cpu->code32 = !v86 && (cpu->seg[SEG_CS].attr & SEG_ATTR_DB);
+	cpu->stack32 = !v86 && (cpu->seg[SEG_SS].attr & SEG_ATTR_DB);
+	if (cpu_real_mode(cpu))
+		cpu->cpl = 0;
+	else if (v86)
+		cpu->cpl = 3;
+	else
+		cpu->cpl = cpu->seg[SEG_CS].sel & 3;
+}
+
+_Noreturn void cpu_raise_err(struct cpu *cpu, int vec, uint32_t err)
+{
+	cpu->exc_vec = vec;
+	cpu->exc_err = err;
+	cpu->exc_has_err = true;
+	longjmp(cpu->exc_jmp, 1);
+}
+
+_Noreturn void cpu_raise(struct cpu *cpu, int vec)
+{
+	cpu->exc_vec = vec;
+	cpu->exc_err = 0;
+	cpu->exc_has_err = false;
+	longjmp(cpu->exc_jmp, 1);
+}
+
+/* --- interrupt and exception delivery ------------------------------------- */
+
+/* Real mode: through the interrupt vector table at IDTR.base. */
+static void deliver_real(struct cpu *cpu, int vec, uint32_t ret_eip)
+{
+	uint32_t entry = (uint32_t)vec * 4;
+	if (entry + 3 > cpu->idtr.limit)
+		cpu_raise_err(cpu, EXC_GP, (uint32_t)vec * 8 + 2);
+	uint32_t vector = cpu_read_lin(cpu, cpu->idtr.base + entry, 4);
+
+	/* Three words: FLAGS, CS, IP. Check all three pushes before any. */
+	uint32_t sp = cpu_get_sp(cpu);
+	uint32_t sp1 = cpu_sp_add(cpu, sp, -2), sp2 = cpu_sp_add(cpu, sp, -4),
+		 sp3 = cpu_sp_add(cpu, sp, -6);
+	cpu_probe_write(cpu, SEG_SS, sp1, 2);
+	cpu_probe_write(cpu, SEG_SS, sp2, 2);
+	cpu_probe_write(cpu, SEG_SS, sp3, 2);
+	cpu_stack_write(cpu, sp1, 2, cpu->eflags & 0xFFFF);
+	cpu_stack_write(cpu, sp2, 2, cpu->seg[SEG_CS].sel);
+	cpu_stack_write(cpu, sp3, 2, ret_eip & 0xFFFF);
+	cpu_set_sp(cpu, sp3);
+
+	cpu->eflags &= ~(FLAG_IF | FLAG_TF | FLAG_AC | FLAG_RF);
+	cpu_load_seg_real(cpu, SEG_CS, (uint16_t)(vector >> 16));
+	cpu->eip = cpu->next_eip = vector & 0xFFFF;
+}
+
+void cpu_deliver(struct cpu *cpu, int vec, uint32_t ret_eip, bool has_err, uint32_t err,
+		 bool software)
+{
+	if (cpu_real_mode(cpu))
+		deliver_real(cpu, vec, ret_eip);
+	else
+		cpu_deliver_protected(cpu, vec, ret_eip, has_err, err, software);
+	cpu_update_mode(cpu);
+}
+
+/* Exception classes for the double-fault rules (Intel SDM vol. 3, 6.15). */
+enum { EXC_CLASS_BENIGN, EXC_CLASS_CONTRIBUTORY, EXC_CLASS_PAGE_FAULT };
+
+static int exc_class(int vec)
+{
+	switch (vec) {
+	case EXC_DE: case EXC_TS: case EXC_NP: case EXC_SS: case EXC_GP:
+		return EXC_CLASS_CONTRIBUTORY;
+	case EXC_PF:
+		return EXC_CLASS_PAGE_FAULT;
+	default:
+		return EXC_CLASS_BENIGN;
+	}
+}
+
+/* Called after a longjmp from cpu_raise(): delivers the exception, or turns
+ * it into a double fault or a shutdown when it happened while delivering
+ * another one. A fault during delivery longjmps back here again, with
+ * exc_nesting telling what was being delivered. */
+static void take_exception(struct cpu *cpu)
+{
+	int vec = cpu->exc_vec;
+	cpu->exceptions[vec & 31]++;
+	if (cpu->exc_nesting) {
+		int first = cpu->exc_nesting - 1;
+		if (first == EXC_DF) {
+			cpu->exc_nesting = 0;
+			cpu->stop = CPU_STOP_SHUTDOWN;
+			return;
+		}
+		int c1 = exc_class(first), c2 = exc_class(vec);
+		if ((c1 == EXC_CLASS_CONTRIBUTORY && c2 == EXC_CLASS_CONTRIBUTORY) ||
+		    (c1 == EXC_CLASS_PAGE_FAULT && c2 != EXC_CLASS_BENIGN)) {
+			vec = EXC_DF;
+			cpu->exc_has_err = true;
+			cpu->exc_err = 0;
+		}
+		/* Real mode has no double fault: a fault while delivering
+		 * still goes through the IVT; a third strike shuts down. */
+	}
+	cpu->exc_nesting = vec + 1;
+	cpu->halted = false;
+	cpu_deliver(cpu, vec, cpu->eip, cpu->exc_has_err && !cpu_real_mode(cpu), cpu->exc_err,
+		    false);
+	cpu->exc_nesting = 0;
+}
+
+/* Takes a pending NMI or maskable interrupt, if one may be taken now.
+ * Returns true when one was delivered. */
+static bool take_interrupt(struct cpu *cpu)
+{
+	if (cpu->inhibit_intr) {
+		cpu->inhibit_intr = 0;
+		return false;
+	}
+	if (cpu->nmi_pending) {
+		cpu->nmi_pending = false;
+		cpu->halted = false;
+		cpu->interrupts++;
+		cpu_deliver(cpu, EXC_NMI, cpu->eip, false, 0, false);
+		return true;
+	}
+	if (cpu->intr && (cpu->eflags & FLAG_IF) && cpu->hooks.intr_ack) {
+		uint8_t vec = cpu->hooks.intr_ack(cpu->hooks.opaque);
+		cpu->halted = false;
+		cpu->interrupts++;
+		cpu_deliver(cpu, vec, cpu->eip, false, 0, false);
+		return true;
+	}
+	return false;
+}
+
+/* --- fetch, decode, execute ----------------------------------------------- */
+
+/* Decodes the instruction at CS:EIP. Bytes are fetched straight from the
+ * host page when the longest instruction fits inside the segment limit and
+ * one directly mapped page; otherwise one at a time, so a fault (limit, or
+ * an unmapped page later) is raised exactly at the first byte that is
+ * needed. */
+static void fetch_decode(struct cpu *cpu, struct x86_insn *in)
+{
+	const struct seg_cache *cs = &cpu->seg[SEG_CS];
+	uint32_t eip = cpu->eip;
+	enum x86_decode_status st;
+
+	if ((uint64_t)eip + X86_MAX_INSN_LEN - 1 <= cs->limit) {
+		uint8_t *p = cpu_lin_host(cpu, cs->base + eip, X86_MAX_INSN_LEN, false);
+		if (p) {
+			st = x86_decode(in, p, X86_MAX_INSN_LEN, cpu->code32);
+			goto decoded;
+		}
+	}
+
+	uint8_t buf[X86_MAX_INSN_LEN];
+	unsigned avail = 0;
+	for (;;) {
+		st = x86_decode(in, buf, avail, cpu->code32);
+		if (st != X86_DECODE_MORE)
+			break;
+		uint32_t off = eip + avail;
+		if (off > cs->limit || off < eip)
+			cpu_raise_err(cpu, EXC_GP, 0);
+		buf[avail++] = (uint8_t)cpu_read_lin(cpu, cs->base + off, 1);
+	}
+decoded:
+	if (st == X86_DECODE_UD)
+		cpu_raise(cpu, EXC_UD);
+	if (st == X86_DECODE_GP)
+		cpu_raise_err(cpu, EXC_GP, 0);
+}
+
+/* Executes the instruction at CS:EIP and retires it. */
+static inline void exec_one(struct cpu *cpu)
+{
+	struct x86_insn in;
+	fetch_decode(cpu, &in);
+	uint32_t next = cpu->eip + in.len;
+	cpu->next_eip = cpu->code32 ? next : (next & 0xFFFF);
+	bool trap = cpu->eflags & FLAG_TF;
+	in.op->handler(cpu, &in);
+	cpu->eip = cpu->next_eip;
+	clock_retire(cpu->clock, 1);
+	if (cpu->insn_budget)
+		cpu->insn_budget--;
+	if (trap) {
+		/* Single-step trap after the instruction (TF was set when it
+		 * started). */
+		cpu->dr[6] |= 1u << 14;
+		cpu->exceptions[EXC_DB]++;
+		cpu_deliver(cpu, EXC_DB, cpu->eip, false, 0, false);
+	}
+}
+
+enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
+{
+	cpu->stop = CPU_RUNNING;
+	cpu->insn_budget = budget;
+	if (setjmp(cpu->exc_jmp)) {
+		/* An exception unwound here: the faulting instruction did not
+		 * retire, but it used up a slot of the budget so that a guest
+		 * faulting in a loop still yields to devices. */
+		if (cpu->insn_budget)
+			cpu->insn_budget--;
+		take_exception(cpu);
+	}
+	while (cpu->stop == CPU_RUNNING) {
+		if (take_interrupt(cpu))
+			continue;
+		if (cpu->halted) {
+			cpu->stop = CPU_STOP_HALT;
+			break;
+		}
+		if (!cpu->insn_budget) {
+			cpu->stop = CPU_STOP_BUDGET;
+			break;
+		}
+		exec_one(cpu);
+	}
+	return cpu->stop;
+}
+
+enum cpu_stop cpu_step(struct cpu *cpu)
+{
+	cpu->stop = CPU_RUNNING;
+	cpu->insn_budget = 1;
+	if (setjmp(cpu->exc_jmp)) {
+		take_exception(cpu);
+		return cpu->stop;
+	}
+	if (take_interrupt(cpu))
+		return cpu->stop;
+	if (cpu->halted)
+		return cpu->stop = CPU_STOP_HALT;
+	exec_one(cpu);
+	return cpu->stop;
+}

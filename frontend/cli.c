@@ -1,0 +1,158 @@
+/* cli.c: parsing popek's command line. Every bad input gets one line on
+ * stderr naming the problem; the caller exits with EXIT_USAGE. */
+#include "frontend/cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"usage: popek [options]\n"
+	"\n"
+	"Runs a PC guest: the built-in demo ROM, or the firmware given with --bios.\n"
+	"\n"
+	"options:\n"
+	"  --bios FILE           firmware image of 64, 128 or 256 KiB, mapped to end at\n"
+	"                        0xFFFFF and aliased below 4 GiB; the CPU starts at its\n"
+	"                        reset vector (F000:FFF0)\n"
+	"  -m, --memory MIB      guest RAM in MiB (default 32)\n"
+	"  --headless            run without a window (the only mode so far)\n"
+	"  --debugcon DEST       port 0xE9 output: stdio (default), file:PATH or none\n"
+	"  --post-codes          log every POST code written to port 0x80 as 'POST xx'\n"
+	"                        on stderr\n"
+	"  --exit-port PORT|none debug-exit port (default 0xf4): writing v ends the run\n"
+	"                        with exit status (v << 1) | 1\n"
+	"  --timeout SECONDS     end the run after this much host time\n"
+	"  --max-insns N         end the run after N guest instructions\n"
+	"  --stats               print run statistics on stderr at the end\n"
+	"  -h, --help            show this help\n"
+	"  --version             show the version\n"
+	"\n"
+	"exit status:\n"
+	"  (v << 1) | 1  the guest wrote v to the debug-exit port\n"
+	"  0             the guest halted with interrupts disabled\n"
+	"  2             bad command line or host-side error\n"
+	"  4             the guest reset the machine (triple fault)\n"
+	"  6             the --max-insns limit was reached\n"
+	"  124           the --timeout limit was reached\n";
+
+/* Parses an unsigned integer (decimal or 0x hex) that must fill the whole
+ * string and not exceed max. */
+static int parse_u64(const char *opt, const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (!*s || *s == '-' || *s == '+') {
+		fprintf(stderr, "popek: %s: '%s' is not a number\n", opt, s);
+		return -1;
+	}
+	unsigned long long v = strtoull(s, &end, 0);
+	if (*end || errno) {
+		fprintf(stderr, "popek: %s: '%s' is not a number\n", opt, s);
+		return -1;
+	}
+	if (v > max) {
+		fprintf(stderr, "popek: %s: %s is too large (at most %llu)\n", opt, s,
+			(unsigned long long)max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct options *o)
+{
+	*o = (struct options){.ram_mb = 32, .debugcon = "stdio", .exit_port = 0xF4};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		/* Options that take a value: --opt VALUE or --opt=VALUE. */
+		const char *val = NULL;
+		char name[32];
+		const char *eq = strchr(a, '=');
+		if (a[0] == '-' && a[1] == '-' && eq && (size_t)(eq - a) < sizeof(name)) {
+			memcpy(name, a, (size_t)(eq - a));
+			name[eq - a] = 0;
+			val = eq + 1;
+			a = name;
+		}
+		bool takes_value = !strcmp(a, "--bios") || !strcmp(a, "-m") ||
+				   !strcmp(a, "--memory") || !strcmp(a, "--debugcon") ||
+				   !strcmp(a, "--exit-port") || !strcmp(a, "--timeout") ||
+				   !strcmp(a, "--max-insns");
+		if (takes_value && !val) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "popek: option %s needs a value\n", a);
+				return -1;
+			}
+			val = argv[++i];
+		} else if (!takes_value && val) {
+			fprintf(stderr, "popek: option %s takes no value\n", a);
+			return -1;
+		}
+
+		uint64_t n;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage_text, stdout);
+			return 1;
+		} else if (!strcmp(a, "--version")) {
+			puts("popek 0.1");
+			return 1;
+		} else if (!strcmp(a, "--bios")) {
+			o->bios_path = val;
+		} else if (!strcmp(a, "-m") || !strcmp(a, "--memory")) {
+			if (parse_u64(a, val, 3072, &n) < 0)
+				return -1;
+			if (n == 0) {
+				fprintf(stderr, "popek: %s: RAM size must be at least 1 MiB\n", a);
+				return -1;
+			}
+			o->ram_mb = (uint32_t)n;
+		} else if (!strcmp(a, "--headless")) {
+			o->headless = true;
+		} else if (!strcmp(a, "--debugcon")) {
+			if (strcmp(val, "stdio") && strcmp(val, "none") &&
+			    (strncmp(val, "file:", 5) || !val[5])) {
+				fprintf(stderr,
+					"popek: --debugcon: '%s' is not stdio, none or file:PATH\n",
+					val);
+				return -1;
+			}
+			o->debugcon = val;
+		} else if (!strcmp(a, "--post-codes")) {
+			o->post_codes = true;
+		} else if (!strcmp(a, "--exit-port")) {
+			if (!strcmp(val, "none")) {
+				o->exit_port = -1;
+			} else {
+				if (parse_u64(a, val, 0xFFFF, &n) < 0)
+					return -1;
+				o->exit_port = (int)n;
+			}
+		} else if (!strcmp(a, "--timeout")) {
+			char *end;
+			errno = 0;
+			double t = strtod(val, &end);
+			if (*end || errno || !(t > 0) || t > 1e9) {
+				fprintf(stderr, "popek: --timeout: '%s' is not a positive number of seconds\n",
+					val);
+				return -1;
+			}
+			o->timeout_s = t;
+		} else if (!strcmp(a, "--max-insns")) {
+			if (parse_u64(a, val, UINT64_MAX, &n) < 0)
+				return -1;
+			if (n == 0) {
+				fprintf(stderr, "popek: --max-insns: the limit must be at least 1\n");
+				return -1;
+			}
+			o->max_insns = n;
+		} else if (!strcmp(a, "--stats")) {
+			o->stats = true;
+		} else {
+			fprintf(stderr, "popek: unknown option '%s' (see popek --help)\n", argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,36 @@
+/* cli.h: popek's command line: the options and the exit statuses every
+ * frontend shares. */
+#ifndef POPEK_FRONTEND_CLI_H
+#define POPEK_FRONTEND_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Exit statuses (documented in --help and the README). A guest's
+ * debug-exit write of v gives (v << 1) | 1: always odd. */
+enum {
+	EXIT_GUEST_HALTED = 0, /* HLT with interrupts disabled: nothing can wake it */
+	EXIT_USAGE = 2,        /* bad command line or host-side error */
+	EXIT_GUEST_RESET = 4,  /* triple fault / reset request */
+	EXIT_INSN_LIMIT = 6,   /* --max-insns reached */
+	EXIT_TIMEOUT = 124,    /* --timeout reached (as timeout(1)) */
+};
+
+struct options {
+	const char *bios_path;   /* NULL: the built-in demo ROM */
+	uint32_t ram_mb;
+	bool headless;
+	const char *debugcon;    /* "stdio", "none" or "file:PATH" */
+	bool post_codes;
+	int exit_port;           /* -1: none */
+	double timeout_s;        /* 0: none */
+	uint64_t max_insns;      /* 0: none */
+	bool stats;
+};
+
+/* Parses argv into `o`. Returns -1 after printing a one-line error (exit
+ * with EXIT_USAGE), 1 when --help or --version was handled (exit 0), 0 to
+ * go on. */
+int cli_parse(int argc, char **argv, struct options *o);
+
+#endif

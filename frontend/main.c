@@ -1,0 +1,109 @@
+/* main.c: popek's entry point: parse the command line, load the firmware,
+ * build the machine and hand it to a frontend. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend/cli.h"
+#include "frontend/headless.h"
+#include "vmm/machine.h"
+
+/* The built-in demo ROM (roms/demo/demo.asm, embedded at build time). */
+extern const uint8_t rom_demo[];
+extern const size_t rom_demo_size;
+
+#define BIOS_MAX_SIZE (256u << 10)
+
+/* Reads a firmware image; on error prints one line and returns NULL. */
+static uint8_t *load_bios(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "popek: --bios %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	uint8_t *buf = malloc(BIOS_MAX_SIZE + 1);
+	if (!buf) {
+		fclose(f);
+		fprintf(stderr, "popek: out of memory\n");
+		return NULL;
+	}
+	size_t n = fread(buf, 1, BIOS_MAX_SIZE + 1, f);
+	int rd_err = ferror(f);
+	fclose(f);
+	if (rd_err) {
+		fprintf(stderr, "popek: --bios %s: read error\n", path);
+		free(buf);
+		return NULL;
+	}
+	if (n != (64u << 10) && n != (128u << 10) && n != (256u << 10)) {
+		if (n > BIOS_MAX_SIZE)
+			fprintf(stderr, "popek: --bios %s: larger than 256 KiB; a BIOS image must be 64, 128 or 256 KiB\n",
+				path);
+		else
+			fprintf(stderr, "popek: --bios %s: %zu bytes; a BIOS image must be 64, 128 or 256 KiB\n",
+				path, n);
+		free(buf);
+		return NULL;
+	}
+	*size = n;
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	int r = cli_parse(argc, argv, &o);
+	if (r < 0)
+		return EXIT_USAGE;
+	if (r > 0)
+		return 0;
+
+	struct machine_config cfg = {.ram_mb = o.ram_mb, .exit_port = o.exit_port,
+				     .log_post = o.post_codes, .post_log = stderr};
+	uint8_t *bios = NULL;
+	if (o.bios_path) {
+		bios = load_bios(o.bios_path, &cfg.bios_size);
+		if (!bios)
+			return EXIT_USAGE;
+		cfg.bios = bios;
+	} else {
+		cfg.bios = rom_demo;
+		cfg.bios_size = rom_demo_size;
+	}
+
+	FILE *debugcon = NULL;
+	if (!strcmp(o.debugcon, "stdio")) {
+		debugcon = stdout;
+	} else if (!strncmp(o.debugcon, "file:", 5)) {
+		debugcon = fopen(o.debugcon + 5, "wb");
+		if (!debugcon) {
+			fprintf(stderr, "popek: --debugcon %s: %s\n", o.debugcon + 5, strerror(errno));
+			free(bios);
+			return EXIT_USAGE;
+		}
+	}
+	cfg.debugcon = debugcon;
+
+	struct machine *m = malloc(sizeof(*m));
+	char err[256];
+	if (!m || machine_init(m, &cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "popek: %s\n", m ? err : "out of memory");
+		free(m);
+		free(bios);
+		return EXIT_USAGE;
+	}
+	free(bios); /* the machine keeps its own copy */
+
+	int status = headless_run(m, &o);
+
+	machine_free(m);
+	free(m);
+	if (debugcon && debugcon != stdout && fclose(debugcon) != 0) {
+		fprintf(stderr, "popek: --debugcon %s: write error\n", o.debugcon + 5);
+		return EXIT_USAGE;
+	}
+	fflush(stdout);
+	return status;
+}

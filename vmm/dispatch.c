@@ -1,0 +1,65 @@
+/* dispatch.c: the main loop of a machine.
+ *
+ * One turn: find the next device deadline, let the CPU run until then (its
+ * instruction budget is the time left divided by the virtual instruction
+ * time), fire the events that are due, and go round again. A HLT with
+ * interrupts enabled skips virtual time to the next deadline; a HLT that
+ * nothing can end (interrupts disabled, or no event pending and no device
+ * that could raise one) ends the run.
+ */
+#include "vmm/machine.h"
+
+enum machine_stop machine_run(struct machine *m, uint64_t ns)
+{
+	struct cpu *cpu = &m->cpu;
+	struct clock *clk = &m->clock;
+	uint64_t end = clk->now_ns + ns;
+
+	while (clk->now_ns < end) {
+		uint64_t until = clock_next_deadline(clk);
+		if (until > end)
+			until = end;
+		uint64_t budget = until > clk->now_ns ? (until - clk->now_ns) / CLOCK_NS_PER_INSN : 0;
+		if (budget == 0)
+			budget = 1;
+		if (m->insn_limit) {
+			if (clk->insns >= m->insn_limit)
+				return MACHINE_INSN_LIMIT;
+			if (budget > m->insn_limit - clk->insns)
+				budget = m->insn_limit - clk->insns;
+		}
+
+		enum cpu_stop why = cpu_run(cpu, budget);
+		clock_run_due(clk);
+
+		switch (why) {
+		case CPU_STOP_REQUEST:
+			if (m->debug.exit_requested)
+				return MACHINE_DEBUG_EXIT;
+			break;
+		case CPU_STOP_SHUTDOWN:
+			return MACHINE_SHUTDOWN;
+		case CPU_STOP_HALT: {
+			/* Only an NMI or an interrupt can end a HLT. */
+			uint64_t next = clock_next_deadline(clk);
+			bool can_wake = cpu->nmi_pending ||
+					((cpu->eflags & FLAG_IF) && (cpu->intr || next != CLOCK_NEVER));
+			if (!can_wake)
+				return MACHINE_HALTED;
+			if (next > end) {
+				clock_skip_to(clk, end);
+				return MACHINE_SLICE_DONE;
+			}
+			clock_skip_to(clk, next);
+			clock_run_due(clk);
+			break;
+		}
+		case CPU_STOP_BUDGET:
+		case CPU_RUNNING:
+			break;
+		}
+		if (m->insn_limit && clk->insns >= m->insn_limit)
+			return MACHINE_INSN_LIMIT;
+	}
+	return MACHINE_SLICE_DONE;
+}

@@ -1,0 +1,58 @@
+/* machine.c: building a PC: memory map, port bus, clock, CPU and the
+ * built-in diagnostic ports, wired together. Devices join here as they are
+ * written, each registering on the buses and getting its IRQ line. */
+#include "vmm/machine.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The debug-exit device asks the CPU to stop after the current
+ * instruction. */
+static void machine_request_stop(void *opaque)
+{
+	struct machine *m = opaque;
+	m->cpu.stop = CPU_STOP_REQUEST;
+}
+
+int machine_init(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
+{
+	memset(m, 0, sizeof(*m));
+	if (cfg->ram_mb < 1 || cfg->ram_mb > 3072) {
+		snprintf(err, errlen, "RAM size %u MiB is out of range (1-3072)", cfg->ram_mb);
+		return -1;
+	}
+	if (phys_mem_init(&m->mem, cfg->ram_mb << 20, true) < 0) {
+		snprintf(err, errlen, "cannot allocate %u MiB of guest RAM", cfg->ram_mb);
+		return -1;
+	}
+	if (phys_mem_map_bios(&m->mem, cfg->bios, (uint32_t)cfg->bios_size) < 0) {
+		snprintf(err, errlen, "BIOS image is %zu bytes; it must be 64, 128 or 256 KiB",
+			 cfg->bios_size);
+		phys_mem_free(&m->mem);
+		return -1;
+	}
+	io_bus_init(&m->io);
+	clock_init(&m->clock);
+
+	debug_ports_defaults(&m->debug);
+	m->debug.debugcon = cfg->debugcon;
+	m->debug.post_log = cfg->post_log;
+	m->debug.log_post = cfg->log_post;
+	m->debug.exit_port = cfg->exit_port;
+	m->debug.request_stop = machine_request_stop;
+	m->debug.stop_opaque = m;
+	if (debug_ports_init(&m->debug, &m->io) < 0) {
+		snprintf(err, errlen, "debug-exit port 0x%x collides with another device",
+			 (unsigned)cfg->exit_port);
+		phys_mem_free(&m->mem);
+		return -1;
+	}
+
+	cpu_init(&m->cpu, &m->mem, &m->io, &m->clock);
+	return 0;
+}
+
+void machine_free(struct machine *m)
+{
+	phys_mem_free(&m->mem);
+}
