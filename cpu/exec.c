@@ -62,7 +62,10 @@ void cpu_update_mode(struct cpu *cpu)
 	else if (v86)
 		cpu->cpl = 3;
 	else
-		cpu->cpl = cpu->seg[SEG_CS].sel & 3;
+		/* SS.DPL, not CS.RPL: every protected-mode SS load keeps it
+		 * equal to CPL, and right after MOV CR0 sets PE it is still 0
+		 * from real mode whatever the low bits of CS happen to be. */
+		cpu->cpl = (cpu->seg[SEG_SS].attr >> 5) & 3;
 }
 
 _Noreturn void cpu_raise_err(struct cpu *cpu, int vec, uint32_t err)
