@@ -15,6 +15,7 @@
 struct phys_mem;
 struct io_bus;
 struct clock;
+struct icache;
 
 /* General registers, in ModRM encoding order. */
 enum { REG_EAX, REG_ECX, REG_EDX, REG_EBX, REG_ESP, REG_EBP, REG_ESI, REG_EDI };
@@ -155,6 +156,7 @@ struct cpu {
 	struct phys_mem *mem;
 	struct io_bus *io;
 	struct clock *clock;
+	struct icache *icache; /* decoded-instruction cache, or NULL for none */
 	struct cpu_hooks hooks;
 };
 

@@ -13,6 +13,7 @@
 #include "cpu/access.h"
 #include "cpu/cpu.h"
 #include "cpu/decode.h"
+#include "cpu/icache.h"
 #include "cpu/opcode.h"
 #include "vmm/clock.h"
 
@@ -195,22 +196,48 @@ static bool take_interrupt(struct cpu *cpu)
 
 /* --- fetch, decode, execute ----------------------------------------------- */
 
-/* Decodes the instruction at CS:EIP. Bytes are fetched straight from the
- * host page when the longest instruction fits inside the segment limit and
- * one directly mapped page; otherwise one at a time, so a fault (limit, or
- * an unmapped page later) is raised exactly at the first byte that is
- * needed. */
-static void fetch_decode(struct cpu *cpu, struct x86_insn *in)
+/* Decodes the instruction at CS:EIP and returns it: from the decoded-
+ * instruction cache when it holds it, else decoded into *buf. Bytes come
+ * straight from the host page when the instruction lies inside one directly
+ * mapped page and the segment limit; otherwise they are fetched one at a
+ * time, so a fault (limit, or an unmapped page later) is raised exactly at
+ * the first byte that is needed. */
+static const struct x86_insn *fetch_decode(struct cpu *cpu, struct x86_insn *in)
 {
 	const struct seg_cache *cs = &cpu->seg[SEG_CS];
 	uint32_t eip = cpu->eip;
 	enum x86_decode_status st;
 
-	if ((uint64_t)eip + X86_MAX_INSN_LEN - 1 <= cs->limit) {
-		uint8_t *p = cpu_lin_host(cpu, cs->base + eip, X86_MAX_INSN_LEN, false);
-		if (p) {
-			st = x86_decode(in, p, X86_MAX_INSN_LEN, cpu->code32);
-			goto decoded;
+	if (!(cpu->cr[0] & CR0_PG)) {
+		uint32_t phys = (cs->base + eip) & cpu->mem->a20_mask;
+		const uint8_t *page = cpu->mem->host[phys >> PHYS_PAGE_SHIFT];
+		if (page) {
+			struct icache_entry *e = NULL;
+			uint32_t gen = 0;
+			if (cpu->icache) {
+				e = icache_slot(cpu->icache, phys);
+				gen = phys_code_gen(cpu->mem, phys);
+				if (e->phys == phys && e->valid && e->code32 == cpu->code32 &&
+				    e->gen == gen && (uint64_t)eip + e->in.len - 1 <= cs->limit)
+					return &e->in;
+			}
+			unsigned off = phys & (PHYS_PAGE_SIZE - 1);
+			unsigned avail = PHYS_PAGE_SIZE - off;
+			if (avail > X86_MAX_INSN_LEN)
+				avail = X86_MAX_INSN_LEN;
+			st = x86_decode(in, page + off, avail, cpu->code32);
+			if (st != X86_DECODE_MORE && (uint64_t)eip + in->len - 1 <= cs->limit) {
+				if (st == X86_DECODE_OK && e) {
+					e->phys = phys;
+					e->gen = gen;
+					e->code32 = cpu->code32;
+					e->valid = 1;
+					e->in = *in;
+					phys_mark_code(cpu->mem, phys);
+					return &e->in;
+				}
+				goto decoded;
+			}
 		}
 	}
 
@@ -230,17 +257,18 @@ decoded:
 		cpu_raise(cpu, EXC_UD);
 	if (st == X86_DECODE_GP)
 		cpu_raise_err(cpu, EXC_GP, 0);
+	return in;
 }
 
 /* Executes the instruction at CS:EIP and retires it. */
 static inline void exec_one(struct cpu *cpu)
 {
-	struct x86_insn in;
-	fetch_decode(cpu, &in);
-	uint32_t next = cpu->eip + in.len;
+	struct x86_insn buf;
+	const struct x86_insn *in = fetch_decode(cpu, &buf);
+	uint32_t next = cpu->eip + in->len;
 	cpu->next_eip = cpu->code32 ? next : (next & 0xFFFF);
 	bool trap = cpu->eflags & FLAG_TF;
-	in.op->handler(cpu, &in);
+	in->op->handler(cpu, in);
 	cpu->eip = cpu->next_eip;
 	clock_retire(cpu->clock, 1);
 	if (cpu->insn_budget)
@@ -267,7 +295,7 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
 		take_exception(cpu);
 	}
 	while (cpu->stop == CPU_RUNNING) {
-		if (take_interrupt(cpu))
+		if ((cpu->inhibit_intr | cpu->nmi_pending | cpu->intr) && take_interrupt(cpu))
 			continue;
 		if (cpu->halted) {
 			cpu->stop = CPU_STOP_HALT;

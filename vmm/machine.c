@@ -49,6 +49,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 	}
 
 	cpu_init(&m->cpu, &m->mem, &m->io, &m->clock);
+	m->cpu.icache = &m->icache;
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "cpu/cpu.h"
+#include "cpu/icache.h"
 #include "devices/debug_ports.h"
 #include "vmm/clock.h"
 #include "vmm/io_bus.h"
@@ -44,6 +45,7 @@ struct machine {
 	struct io_bus io;
 	struct clock clock;
 	struct debug_ports debug;
+	struct icache icache;
 	uint64_t insn_limit;    /* stop after this many instructions (0: none) */
 };
 

@@ -41,8 +41,9 @@ int phys_mem_init(struct phys_mem *pm, uint32_t ram_size, bool pc_holes)
 		return -1;
 	pm->host = calloc(PHYS_PAGE_COUNT, sizeof(*pm->host));
 	pm->flags = calloc(PHYS_PAGE_COUNT, sizeof(*pm->flags));
+	pm->code_gen = calloc(PHYS_PAGE_COUNT, sizeof(*pm->code_gen));
 	pm->ram = calloc(ram_size, 1);
-	if (!pm->host || !pm->flags || !pm->ram) {
+	if (!pm->host || !pm->flags || !pm->code_gen || !pm->ram) {
 		phys_mem_free(pm);
 		return -1;
 	}
@@ -64,6 +65,7 @@ void phys_mem_free(struct phys_mem *pm)
 {
 	free(pm->host);
 	free(pm->flags);
+	free(pm->code_gen);
 	free(pm->ram);
 	free(pm->rom);
 	memset(pm, 0, sizeof(*pm));
@@ -156,6 +158,23 @@ static uint32_t phys_read_simple(struct phys_mem *pm, uint32_t addr, unsigned si
 	return phys_size_mask(size);
 }
 
+void phys_mark_code(struct phys_mem *pm, uint32_t addr)
+{
+	uint32_t pn = phys_page_of(addr);
+	if (pm->flags[pn] & PHYS_PAGE_WRITABLE)
+		pm->flags[pn] = (uint8_t)((pm->flags[pn] & ~PHYS_PAGE_WRITABLE) | PHYS_PAGE_CODE);
+}
+
+/* A write reached a RAM page: if code was decoded from it, that code is
+ * stale now. */
+static void phys_code_written(struct phys_mem *pm, uint32_t pn)
+{
+	if (pm->flags[pn] & PHYS_PAGE_CODE) {
+		pm->code_gen[pn]++;
+		pm->flags[pn] = (uint8_t)((pm->flags[pn] & ~PHYS_PAGE_CODE) | PHYS_PAGE_WRITABLE);
+	}
+}
+
 static void phys_write_simple(struct phys_mem *pm, uint32_t addr, uint32_t value, unsigned size)
 {
 	uint32_t pn = phys_page_of(addr);
@@ -163,6 +182,7 @@ static void phys_write_simple(struct phys_mem *pm, uint32_t addr, uint32_t value
 	if (page) {
 		if (phys_is_rom(pm, page))
 			return;
+		phys_code_written(pm, pn);
 		uint8_t *p = page + (addr & (PHYS_PAGE_SIZE - 1));
 		for (unsigned i = 0; i < size; i++)
 			p[i] = (uint8_t)(value >> (8 * i));
@@ -246,8 +266,10 @@ void phys_write_block(struct phys_mem *pm, uint32_t addr, const void *src, size_
 			chunk = len;
 		uint8_t *page = pm->host[phys_page_of(addr)];
 		if (page) {
-			if (!phys_is_rom(pm, page))
+			if (!phys_is_rom(pm, page)) {
+				phys_code_written(pm, phys_page_of(addr));
 				memcpy(page + off, s, chunk);
+			}
 		} else {
 			for (size_t i = 0; i < chunk; i++)
 				phys_write_simple(pm, addr + (uint32_t)i, s[i], 1);

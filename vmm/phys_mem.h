@@ -37,6 +37,11 @@ struct mmio_region {
 enum {
 	PHYS_PAGE_WRITABLE = 1u << 0,
 	PHYS_PAGE_MMIO = 1u << 1,
+	/* RAM page holding decoded or translated code: it is not
+	 * PHYS_PAGE_WRITABLE, so guest writes take the slow path, which bumps
+	 * the page's code generation (invalidating what was decoded from it)
+	 * and makes the page directly writable again. */
+	PHYS_PAGE_CODE = 1u << 2,
 };
 
 struct phys_mem {
@@ -47,6 +52,7 @@ struct phys_mem {
 	uint32_t a20_mask;  /* 0xFFFFFFFF with A20 on, 0xFFEFFFFF with it off */
 	uint8_t **host;     /* per page: host pointer to the page, or NULL */
 	uint8_t *flags;     /* per page: PHYS_PAGE_* */
+	uint32_t *code_gen; /* per page: bumped by every write to a code page */
 	struct mmio_region mmio[PHYS_MAX_MMIO];
 	unsigned mmio_count;
 };
@@ -66,6 +72,15 @@ int phys_mem_map_bios(struct phys_mem *pm, const uint8_t *image, uint32_t size);
  * the table is full. */
 int phys_mem_map_mmio(struct phys_mem *pm, uint32_t base, uint32_t size,
 		      const struct mmio_ops *ops, void *opaque);
+
+/* Marks the page holding `addr` as holding code (see PHYS_PAGE_CODE). Only
+ * RAM pages are marked; ROM cannot change. */
+void phys_mark_code(struct phys_mem *pm, uint32_t addr);
+
+static inline uint32_t phys_code_gen(const struct phys_mem *pm, uint32_t addr)
+{
+	return pm->code_gen[addr >> PHYS_PAGE_SHIFT];
+}
 
 /* Slow paths: any address, any size 1/2/4, handles page crossing, MMIO and
  * unmapped space. */
