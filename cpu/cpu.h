@@ -139,6 +139,7 @@ struct cpu {
 	uint8_t inhibit_intr; /* after STI / MOV SS / POP SS: one instruction */
 	enum cpu_stop stop;   /* set to request the run loop to return */
 	uint64_t insn_budget; /* instructions left in this run */
+	uint64_t budget_mark; /* insn_budget when the clock was last synced */
 
 	/* Exception being delivered: set by cpu_raise(), which longjmps here. */
 	jmp_buf exc_jmp;
@@ -189,6 +190,12 @@ void cpu_load_seg(struct cpu *cpu, int seg, uint16_t sel);
 /* Runs up to `budget` instructions; returns why it stopped. Exceptions are
  * delivered inside. Interrupts are taken between instructions when IF=1. */
 enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget);
+
+/* Brings the virtual clock up to date with the instructions retired so far
+ * in this run. The run loop counts instructions only in insn_budget and
+ * retires them to the clock in batches; anything that reads the time in the
+ * middle of a run (port I/O reaching a device, RDTSC) syncs first. */
+void cpu_sync_clock(struct cpu *cpu);
 
 /* Executes exactly one instruction (or delivers one pending exception);
  * used by the single-step tests and the stepper. */

@@ -196,13 +196,14 @@ static bool take_interrupt(struct cpu *cpu)
 
 /* --- fetch, decode, execute ----------------------------------------------- */
 
-/* Decodes the instruction at CS:EIP and returns it: from the decoded-
- * instruction cache when it holds it, else decoded into *buf. Bytes come
+/* Decodes the instruction at CS:EIP into *in (and into the decoded-
+ * instruction cache when it can be cached) and returns it. Bytes come
  * straight from the host page when the instruction lies inside one directly
  * mapped page and the segment limit; otherwise they are fetched one at a
  * time, so a fault (limit, or an unmapped page later) is raised exactly at
  * the first byte that is needed. */
-static const struct x86_insn *fetch_decode(struct cpu *cpu, struct x86_insn *in)
+static __attribute__((noinline)) const struct x86_insn *fetch_decode_miss(struct cpu *cpu,
+									 struct x86_insn *in)
 {
 	const struct seg_cache *cs = &cpu->seg[SEG_CS];
 	uint32_t eip = cpu->eip;
@@ -212,24 +213,16 @@ static const struct x86_insn *fetch_decode(struct cpu *cpu, struct x86_insn *in)
 		uint32_t phys = (cs->base + eip) & cpu->mem->a20_mask;
 		const uint8_t *page = cpu->mem->host[phys >> PHYS_PAGE_SHIFT];
 		if (page) {
-			struct icache_entry *e = NULL;
-			uint32_t gen = 0;
-			if (cpu->icache) {
-				e = icache_slot(cpu->icache, phys);
-				gen = phys_code_gen(cpu->mem, phys);
-				if (e->phys == phys && e->valid && e->code32 == cpu->code32 &&
-				    e->gen == gen && (uint64_t)eip + e->in.len - 1 <= cs->limit)
-					return &e->in;
-			}
 			unsigned off = phys & (PHYS_PAGE_SIZE - 1);
 			unsigned avail = PHYS_PAGE_SIZE - off;
 			if (avail > X86_MAX_INSN_LEN)
 				avail = X86_MAX_INSN_LEN;
 			st = x86_decode(in, page + off, avail, cpu->code32);
 			if (st != X86_DECODE_MORE && (uint64_t)eip + in->len - 1 <= cs->limit) {
-				if (st == X86_DECODE_OK && e) {
+				if (st == X86_DECODE_OK && cpu->icache) {
+					struct icache_entry *e = icache_slot(cpu->icache, phys);
 					e->phys = phys;
-					e->gen = gen;
+					e->gen = phys_code_gen(cpu->mem, phys);
 					e->code32 = cpu->code32;
 					e->valid = 1;
 					e->in = *in;
@@ -260,6 +253,22 @@ decoded:
 	return in;
 }
 
+/* The instruction at CS:EIP: from the decoded-instruction cache when it
+ * holds it (the common case, kept inline), else decoded. */
+static inline const struct x86_insn *fetch_decode(struct cpu *cpu, struct x86_insn *in)
+{
+	if (cpu->icache && !(cpu->cr[0] & CR0_PG)) {
+		const struct seg_cache *cs = &cpu->seg[SEG_CS];
+		uint32_t phys = (cs->base + cpu->eip) & cpu->mem->a20_mask;
+		const struct icache_entry *e = icache_slot(cpu->icache, phys);
+		if (e->phys == phys && e->valid && e->code32 == cpu->code32 &&
+		    e->gen == phys_code_gen(cpu->mem, phys) &&
+		    (uint64_t)cpu->eip + e->in.len - 1 <= cs->limit)
+			return &e->in;
+	}
+	return fetch_decode_miss(cpu, in);
+}
+
 /* Executes the instruction at CS:EIP and retires it. */
 static inline void exec_one(struct cpu *cpu)
 {
@@ -270,9 +279,7 @@ static inline void exec_one(struct cpu *cpu)
 	bool trap = cpu->eflags & FLAG_TF;
 	in->op->handler(cpu, in);
 	cpu->eip = cpu->next_eip;
-	clock_retire(cpu->clock, 1);
-	if (cpu->insn_budget)
-		cpu->insn_budget--;
+	cpu->insn_budget--; /* the caller checked it was not 0 */
 	if (trap) {
 		/* Single-step trap after the instruction (TF was set when it
 		 * started). */
@@ -282,10 +289,16 @@ static inline void exec_one(struct cpu *cpu)
 	}
 }
 
+void cpu_sync_clock(struct cpu *cpu)
+{
+	clock_retire(cpu->clock, cpu->budget_mark - cpu->insn_budget);
+	cpu->budget_mark = cpu->insn_budget;
+}
+
 enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
 {
 	cpu->stop = CPU_RUNNING;
-	cpu->insn_budget = budget;
+	cpu->insn_budget = cpu->budget_mark = budget;
 	if (setjmp(cpu->exc_jmp)) {
 		/* An exception unwound here: the faulting instruction did not
 		 * retire, but it used up a slot of the budget so that a guest
@@ -294,34 +307,39 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
 			cpu->insn_budget--;
 		take_exception(cpu);
 	}
+	if (cpu->halted && !take_interrupt(cpu))
+		return cpu->stop = CPU_STOP_HALT;
+	/* A HLT sets stop, so `halted` needs no test inside the loop. */
 	while (cpu->stop == CPU_RUNNING) {
 		if ((cpu->inhibit_intr | cpu->nmi_pending | cpu->intr) && take_interrupt(cpu))
 			continue;
-		if (cpu->halted) {
-			cpu->stop = CPU_STOP_HALT;
-			break;
-		}
 		if (!cpu->insn_budget) {
 			cpu->stop = CPU_STOP_BUDGET;
 			break;
 		}
 		exec_one(cpu);
 	}
+	cpu_sync_clock(cpu);
 	return cpu->stop;
 }
 
 enum cpu_stop cpu_step(struct cpu *cpu)
 {
 	cpu->stop = CPU_RUNNING;
-	cpu->insn_budget = 1;
+	cpu->insn_budget = cpu->budget_mark = 1;
 	if (setjmp(cpu->exc_jmp)) {
+		if (cpu->insn_budget)
+			cpu->insn_budget--;
 		take_exception(cpu);
+		cpu_sync_clock(cpu);
 		return cpu->stop;
 	}
-	if (take_interrupt(cpu))
-		return cpu->stop;
-	if (cpu->halted)
-		return cpu->stop = CPU_STOP_HALT;
-	exec_one(cpu);
+	if (!take_interrupt(cpu)) {
+		if (cpu->halted)
+			cpu->stop = CPU_STOP_HALT;
+		else
+			exec_one(cpu);
+	}
+	cpu_sync_clock(cpu);
 	return cpu->stop;
 }

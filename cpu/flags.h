@@ -47,7 +47,7 @@ static inline uint32_t flags_szp(uint32_t res, unsigned size)
 }
 
 /* a + b + carry_in = res */
-static inline uint32_t flags_add(unsigned size, uint32_t a, uint32_t b, uint32_t carry_in)
+static inline uint32_t flags_add_c(unsigned size, uint32_t a, uint32_t b, uint32_t carry_in)
 {
 	uint32_t m = size_mask(size);
 	a &= m;
@@ -65,7 +65,7 @@ static inline uint32_t flags_add(unsigned size, uint32_t a, uint32_t b, uint32_t
 }
 
 /* a - b - borrow_in = res (SUB, SBB, CMP, NEG as 0 - b) */
-static inline uint32_t flags_sub(unsigned size, uint32_t a, uint32_t b, uint32_t borrow_in)
+static inline uint32_t flags_sub_c(unsigned size, uint32_t a, uint32_t b, uint32_t borrow_in)
 {
 	uint32_t m = size_mask(size);
 	a &= m;
@@ -80,6 +80,66 @@ static inline uint32_t flags_sub(unsigned size, uint32_t a, uint32_t b, uint32_t
 		f |= FLAG_OF;
 	return f;
 }
+
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(POPEK_PORTABLE_FLAGS)
+/* On an x86 host the host's own ADD/ADC and SUB/SBB produce exactly the
+ * guest's flags: LAHF copies SF ZF AF PF CF into AH at their EFLAGS bit
+ * positions and SETO gives OF. (PUSHF is avoided: it would write below the
+ * stack pointer, where the compiler may keep data.) The portable versions
+ * above stay the reference; tests/cpu/test_flags.c checks that both agree. */
+#define FLAGS_HOST_ASM(insn8, insn16, insn32)                                                \
+	uint32_t ax = 0;                                                                     \
+	uint8_t of;                                                                          \
+	switch (size) {                                                                      \
+	case 1: {                                                                            \
+		uint8_t x = (uint8_t)a;                                                      \
+		__asm__("btl $0, %[c]\n\t" insn8 " %[y], %[x]\n\tlahf\n\tseto %[o]"          \
+			: [x] "+q"(x), [o] "=q"(of), "+a"(ax)                                \
+			: [y] "q"((uint8_t)b), [c] "r"(carry)                                \
+			: "cc");                                                             \
+		break;                                                                       \
+	}                                                                                    \
+	case 2: {                                                                            \
+		uint16_t x = (uint16_t)a;                                                    \
+		__asm__("btl $0, %[c]\n\t" insn16 " %[y], %[x]\n\tlahf\n\tseto %[o]"         \
+			: [x] "+r"(x), [o] "=q"(of), "+a"(ax)                                \
+			: [y] "r"((uint16_t)b), [c] "r"(carry)                               \
+			: "cc");                                                             \
+		break;                                                                       \
+	}                                                                                    \
+	default: {                                                                           \
+		uint32_t x = a;                                                              \
+		__asm__("btl $0, %[c]\n\t" insn32 " %[y], %[x]\n\tlahf\n\tseto %[o]"         \
+			: [x] "+r"(x), [o] "=q"(of), "+a"(ax)                                \
+			: [y] "r"(b), [c] "r"(carry)                                         \
+			: "cc");                                                             \
+		break;                                                                       \
+	}                                                                                    \
+	}                                                                                    \
+	return ((ax >> 8) & (FLAG_SF | FLAG_ZF | FLAG_AF | FLAG_PF | FLAG_CF)) |              \
+	       ((uint32_t)of << 11)
+
+static inline uint32_t flags_add(unsigned size, uint32_t a, uint32_t b, uint32_t carry)
+{
+	FLAGS_HOST_ASM("adcb", "adcw", "adcl");
+}
+
+static inline uint32_t flags_sub(unsigned size, uint32_t a, uint32_t b, uint32_t carry)
+{
+	FLAGS_HOST_ASM("sbbb", "sbbw", "sbbl");
+}
+#undef FLAGS_HOST_ASM
+#else
+static inline uint32_t flags_add(unsigned size, uint32_t a, uint32_t b, uint32_t carry)
+{
+	return flags_add_c(size, a, b, carry);
+}
+
+static inline uint32_t flags_sub(unsigned size, uint32_t a, uint32_t b, uint32_t carry)
+{
+	return flags_sub_c(size, a, b, carry);
+}
+#endif
 
 /* AND, OR, XOR, TEST: CF=OF=0, AF=0 (as P6 hardware leaves it). */
 static inline uint32_t flags_logic(unsigned size, uint32_t res)

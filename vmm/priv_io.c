@@ -49,6 +49,7 @@ static void port_in(struct cpu *cpu, uint16_t port, unsigned size)
 {
 	cpu->vmm_calls[VMM_STAT_IN]++;
 	cpu_check_io(cpu, port, size);
+	cpu_sync_clock(cpu);
 	cpu_set_reg(cpu, REG_EAX, size, io_read(cpu->io, port, size));
 }
 
@@ -56,6 +57,7 @@ static void port_out(struct cpu *cpu, uint16_t port, unsigned size)
 {
 	cpu->vmm_calls[VMM_STAT_OUT]++;
 	cpu_check_io(cpu, port, size);
+	cpu_sync_clock(cpu);
 	io_write(cpu->io, port, cpu_get_reg(cpu, REG_EAX, size), size);
 }
 
@@ -115,6 +117,7 @@ static void string_io(struct cpu *cpu, const struct x86_insn *in, unsigned size,
 	if (rep && cpu_get_reg(cpu, REG_ECX, as) == 0)
 		return;
 	cpu_check_io(cpu, port, size);
+	cpu_sync_clock(cpu);
 
 	for (unsigned n = 0; n < IO_REP_CHUNK; n++) {
 		uint32_t off = cpu_get_reg(cpu, idx, as);

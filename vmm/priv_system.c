@@ -433,8 +433,9 @@ VMM_ROUTINE(vmm_wbinvd)
 
 /* The virtual TSC runs at 1 GHz of virtual time, so it counts virtual
  * nanoseconds; tsc_offset is what WRMSR to the TSC adjusts. */
-static uint64_t read_tsc(const struct cpu *cpu)
+static uint64_t read_tsc(struct cpu *cpu)
 {
+	cpu_sync_clock(cpu);
 	return cpu->clock->now_ns + cpu->tsc_offset;
 }
 
@@ -462,6 +463,7 @@ VMM_ROUTINE(vmm_wrmsr)
 	switch (cpu->regs[REG_ECX]) {
 	case MSR_TSC:
 		/* A P6 writes only the low 32 bits and clears the high half. */
+		cpu_sync_clock(cpu);
 		cpu->tsc_offset = (uint64_t)cpu->regs[REG_EAX] - cpu->clock->now_ns;
 		break;
 	case MSR_SYSENTER_CS: cpu->msr_sysenter_cs = v; break;
