@@ -30,10 +30,10 @@ static uint8_t *load_bios(const char *path, size_t *size)
 		return NULL;
 	}
 	size_t n = fread(buf, 1, BIOS_MAX_SIZE + 1, f);
-	int rd_err = ferror(f);
+	int rd_err = ferror(f) ? errno : 0;
 	fclose(f);
 	if (rd_err) {
-		fprintf(stderr, "popek: --bios %s: read error\n", path);
+		fprintf(stderr, "popek: --bios %s: %s\n", path, strerror(rd_err));
 		free(buf);
 		return NULL;
 	}

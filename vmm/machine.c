@@ -42,8 +42,14 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 	m->debug.request_stop = machine_request_stop;
 	m->debug.stop_opaque = m;
 	if (debug_ports_init(&m->debug, &m->io) < 0) {
-		snprintf(err, errlen, "debug-exit port 0x%x collides with another device",
-			 (unsigned)cfg->exit_port);
+		if (cfg->exit_port > 0x10000 - DEBUG_EXIT_PORT_LEN)
+			snprintf(err, errlen,
+				 "debug-exit port 0x%x is out of range (it takes %d ports, up to 0x%x)",
+				 (unsigned)cfg->exit_port, DEBUG_EXIT_PORT_LEN,
+				 0x10000 - DEBUG_EXIT_PORT_LEN);
+		else
+			snprintf(err, errlen, "debug-exit port 0x%x collides with another device",
+				 (unsigned)cfg->exit_port);
 		phys_mem_free(&m->mem);
 		return -1;
 	}
