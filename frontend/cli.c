@@ -26,6 +26,7 @@ static const char usage_text[] =
 	"  --timeout SECONDS     end the run after this much host time\n"
 	"  --max-insns N         end the run after N guest instructions\n"
 	"  --stats               print run statistics on stderr at the end\n"
+	/* Device options' help lines go above this line. */
 	"  -h, --help            show this help\n"
 	"  --version             show the version\n"
 	"\n"
@@ -149,6 +150,8 @@ int cli_parse(int argc, char **argv, struct options *o)
 			o->max_insns = n;
 		} else if (!strcmp(a, "--stats")) {
 			o->stats = true;
+		/* Device options: each device adds its branches above this line
+		 * (and its name to takes_value when it takes a value). */
 		} else {
 			fprintf(stderr, "popek: unknown option '%s' (see popek --help)\n", argv[i]);
 			return -1;

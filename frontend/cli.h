@@ -26,6 +26,7 @@ struct options {
 	double timeout_s;        /* 0: none */
 	uint64_t max_insns;      /* 0: none */
 	bool stats;
+	/* Device options: each device adds its fields above this line. */
 };
 
 /* Parses argv into `o`. Returns -1 after printing a one-line error (exit

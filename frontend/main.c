@@ -85,6 +85,7 @@ int main(int argc, char **argv)
 		}
 	}
 	cfg.debugcon = debugcon;
+	/* Device options become machine configuration above this line. */
 
 	struct machine *m = malloc(sizeof(*m));
 	char err[256];

@@ -36,6 +36,8 @@ enum machine_stop machine_run(struct machine *m, uint64_t ns)
 		case CPU_STOP_REQUEST:
 			if (m->debug.exit_requested)
 				return MACHINE_DEBUG_EXIT;
+			if (m->reset_requested)
+				return MACHINE_RESET;
 			break;
 		case CPU_STOP_SHUTDOWN:
 			return MACHINE_SHUTDOWN;

@@ -14,6 +14,21 @@ static void machine_request_stop(void *opaque)
 	m->cpu.stop = CPU_STOP_REQUEST;
 }
 
+void machine_request_reset(struct machine *m)
+{
+	m->reset_requested = true;
+	m->cpu.stop = CPU_STOP_REQUEST;
+}
+
+void machine_set_a20(struct machine *m, enum machine_a20_source src, bool on)
+{
+	m->a20[src] = on;
+	bool any = false;
+	for (int i = 0; i < A20_SOURCES; i++)
+		any |= m->a20[i];
+	m->mem.a20_mask = any ? 0xFFFFFFFFu : ~(1u << 20);
+}
+
 int machine_init(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
 {
 	memset(m, 0, sizeof(*m));
@@ -56,10 +71,18 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 
 	cpu_init(&m->cpu, &m->mem, &m->io, &m->clock);
 	m->cpu.icache = &m->icache;
+	/* A20 starts enabled, as firmware leaves it and as QEMU does. */
+	machine_set_a20(m, A20_KBC, true);
+
+	/* Devices: each device adds its initialisation above this line. On
+	 * failure: snprintf(err, errlen, ...), machine_free(m), return -1. */
 	return 0;
 }
 
 void machine_free(struct machine *m)
 {
+	/* Devices: each device adds its teardown (flush files, restore the
+	 * terminal, free buffers) above this line; it must be safe on a device
+	 * whose init never ran (the struct is zeroed). */
 	phys_mem_free(&m->mem);
 }
