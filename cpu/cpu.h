@@ -134,10 +134,19 @@ struct cpu {
 
 	/* Run state. */
 	bool halted;          /* in HLT until an interrupt */
-	bool intr;            /* INTR pin asserted */
-	bool nmi_pending;
-	uint8_t inhibit_intr; /* after STI / MOV SS / POP SS: one instruction */
-	enum cpu_stop stop;   /* set to request the run loop to return */
+	/* Everything the run loop must look at between two instructions, in
+	 * one word so that the common case (nothing) costs one test. */
+	union {
+		struct {
+			bool intr;            /* INTR pin asserted */
+			bool nmi_pending;
+			uint8_t inhibit_intr; /* after STI / MOV SS / POP SS: one instruction */
+			uint8_t stop;         /* enum cpu_stop: ask the run loop to return */
+		};
+		uint32_t attention;
+	};
+	uint32_t eip_mask;    /* 0xFFFF for 16-bit code, 0xFFFFFFFF for 32-bit */
+	uint64_t icache_mode; /* the mode part of decoded-instruction cache tags */
 	uint64_t insn_budget; /* instructions left in this run */
 	uint64_t budget_mark; /* insn_budget when the clock was last synced */
 

@@ -57,6 +57,8 @@ void cpu_update_mode(struct cpu *cpu)
 {
 	bool v86 = cpu_v86_mode(cpu);
 	cpu->code32 = !v86 && (cpu->seg[SEG_CS].attr & SEG_ATTR_DB);
+	cpu->eip_mask = cpu->code32 ? 0xFFFFFFFFu : 0xFFFFu;
+	cpu->icache_mode = ICACHE_MODE_VALID | (cpu->code32 ? ICACHE_MODE_CODE32 : 0);
 	cpu->stack32 = !v86 && (cpu->seg[SEG_SS].attr & SEG_ATTR_DB);
 	if (cpu_real_mode(cpu))
 		cpu->cpl = 0;
@@ -221,10 +223,8 @@ static __attribute__((noinline)) const struct x86_insn *fetch_decode_miss(struct
 			if (st != X86_DECODE_MORE && (uint64_t)eip + in->len - 1 <= cs->limit) {
 				if (st == X86_DECODE_OK && cpu->icache) {
 					struct icache_entry *e = icache_slot(cpu->icache, phys);
-					e->phys = phys;
+					e->tag = phys | cpu->icache_mode;
 					e->gen = phys_code_gen(cpu->mem, phys);
-					e->code32 = cpu->code32;
-					e->valid = 1;
 					e->in = *in;
 					phys_mark_code(cpu->mem, phys);
 					return &e->in;
@@ -261,8 +261,7 @@ static inline const struct x86_insn *fetch_decode(struct cpu *cpu, struct x86_in
 		const struct seg_cache *cs = &cpu->seg[SEG_CS];
 		uint32_t phys = (cs->base + cpu->eip) & cpu->mem->a20_mask;
 		const struct icache_entry *e = icache_slot(cpu->icache, phys);
-		if (e->phys == phys && e->valid && e->code32 == cpu->code32 &&
-		    e->gen == phys_code_gen(cpu->mem, phys) &&
+		if (e->tag == (phys | cpu->icache_mode) && e->gen == phys_code_gen(cpu->mem, phys) &&
 		    (uint64_t)cpu->eip + e->in.len - 1 <= cs->limit)
 			return &e->in;
 	}
@@ -270,12 +269,11 @@ static inline const struct x86_insn *fetch_decode(struct cpu *cpu, struct x86_in
 }
 
 /* Executes the instruction at CS:EIP and retires it. */
-static inline void exec_one(struct cpu *cpu)
+static inline __attribute__((always_inline)) void exec_one(struct cpu *cpu)
 {
 	struct x86_insn buf;
 	const struct x86_insn *in = fetch_decode(cpu, &buf);
-	uint32_t next = cpu->eip + in->len;
-	cpu->next_eip = cpu->code32 ? next : (next & 0xFFFF);
+	cpu->next_eip = (cpu->eip + in->len) & cpu->eip_mask;
 	bool trap = cpu->eflags & FLAG_TF;
 	in->op->handler(cpu, in);
 	cpu->eip = cpu->next_eip;
@@ -297,6 +295,9 @@ void cpu_sync_clock(struct cpu *cpu)
 
 enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
 {
+	_Static_assert(sizeof(((struct cpu *)0)->attention) ==
+			       sizeof(bool) * 2 + sizeof(uint8_t) * 2,
+		       "the attention word must cover exactly the four fields");
 	cpu->stop = CPU_RUNNING;
 	cpu->insn_budget = cpu->budget_mark = budget;
 	if (setjmp(cpu->exc_jmp)) {
@@ -310,9 +311,13 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
 	if (cpu->halted && !take_interrupt(cpu))
 		return cpu->stop = CPU_STOP_HALT;
 	/* A HLT sets stop, so `halted` needs no test inside the loop. */
-	while (cpu->stop == CPU_RUNNING) {
-		if ((cpu->inhibit_intr | cpu->nmi_pending | cpu->intr) && take_interrupt(cpu))
-			continue;
+	for (;;) {
+		if (cpu->attention) {
+			if (cpu->stop != CPU_RUNNING)
+				break;
+			if (take_interrupt(cpu))
+				continue;
+		}
 		if (!cpu->insn_budget) {
 			cpu->stop = CPU_STOP_BUDGET;
 			break;

@@ -16,11 +16,15 @@
 
 #define ICACHE_ENTRIES 4096 /* a power of two */
 
+/* A tag is the physical address of the first byte, or'ed with the decoding
+ * mode (ICACHE_MODE_*), so that one comparison checks address, code size and
+ * validity (an all-zero entry never matches: the valid bit is in every mode). */
+#define ICACHE_MODE_VALID (1ull << 32)
+#define ICACHE_MODE_CODE32 (1ull << 33)
+
 struct icache_entry {
-	uint32_t phys;   /* physical address of the first byte */
+	uint64_t tag;
 	uint32_t gen;    /* the page's code generation when decoded */
-	uint8_t code32;  /* decoded for a 32-bit code segment */
-	uint8_t valid;
 	struct x86_insn in;
 };
 
