@@ -25,7 +25,7 @@ void cpu_write_lin_slow(struct cpu *cpu, uint32_t lin, uint32_t v, unsigned size
 
 /* Segment check + linear address. Real-mode and flat segments with a plain
  * (expand-up) limit are checked inline. */
-static inline uint32_t cpu_linear(struct cpu *cpu, int seg, uint32_t off, unsigned size, bool write)
+static inline __attribute__((always_inline)) uint32_t cpu_linear(struct cpu *cpu, int seg, uint32_t off, unsigned size, bool write)
 {
 	const struct seg_cache *s = &cpu->seg[seg];
 	/* Fast: a present, expand-up data segment (writable for a write),
@@ -41,7 +41,7 @@ static inline uint32_t cpu_linear(struct cpu *cpu, int seg, uint32_t off, unsign
 
 /* Linear address -> host pointer for a whole access inside one directly
  * mapped page, or NULL for the slow path. Paging hooks in here. */
-static inline uint8_t *cpu_lin_host(struct cpu *cpu, uint32_t lin, unsigned size, bool write)
+static inline __attribute__((always_inline)) uint8_t *cpu_lin_host(struct cpu *cpu, uint32_t lin, unsigned size, bool write)
 {
 	if ((cpu->cr[0] & CR0_PG) || (lin & (PHYS_PAGE_SIZE - 1)) > PHYS_PAGE_SIZE - size)
 		return NULL;
@@ -49,7 +49,7 @@ static inline uint8_t *cpu_lin_host(struct cpu *cpu, uint32_t lin, unsigned size
 	return write ? phys_host_ptr_w(cpu->mem, phys) : phys_host_ptr(cpu->mem, phys);
 }
 
-static inline uint32_t cpu_read_lin(struct cpu *cpu, uint32_t lin, unsigned size)
+static inline __attribute__((always_inline)) uint32_t cpu_read_lin(struct cpu *cpu, uint32_t lin, unsigned size)
 {
 	uint8_t *p = cpu_lin_host(cpu, lin, size, false);
 	if (!p)
@@ -66,7 +66,7 @@ static inline uint32_t cpu_read_lin(struct cpu *cpu, uint32_t lin, unsigned size
 	return v;
 }
 
-static inline void cpu_write_lin(struct cpu *cpu, uint32_t lin, uint32_t v, unsigned size)
+static inline __attribute__((always_inline)) void cpu_write_lin(struct cpu *cpu, uint32_t lin, uint32_t v, unsigned size)
 {
 	uint8_t *p = cpu_lin_host(cpu, lin, size, true);
 	if (!p) {
@@ -125,6 +125,20 @@ void cpu_probe_write(struct cpu *cpu, int seg, uint32_t off, unsigned size);
 
 /* --- operands ------------------------------------------------------------- */
 
+/* Runs `stmt` with SIZE bound to the instruction's operand size as a
+ * compile-time constant (2 or 4), so that the inlined helpers it calls are
+ * specialised for each size. Used by the hottest handlers only. */
+#define BY_OPSIZE(in, stmt)                                                                  \
+	do {                                                                                 \
+		if ((in)->opsize == 4) {                                                     \
+			enum { SIZE = 4 };                                                   \
+			stmt;                                                                \
+		} else {                                                                     \
+			enum { SIZE = 2 };                                                   \
+			stmt;                                                                \
+		}                                                                            \
+	} while (0)
+
 /* Offset of the ModRM memory operand (wrapped to 16 bits for 16-bit
  * addressing). */
 static inline uint32_t insn_ea(const struct cpu *cpu, const struct x86_insn *in)
@@ -138,19 +152,59 @@ static inline uint32_t insn_ea(const struct cpu *cpu, const struct x86_insn *in)
 }
 
 /* The E operand (ModRM r/m): a register or memory. */
-static inline uint32_t rm_read(struct cpu *cpu, const struct x86_insn *in, unsigned size)
+static inline __attribute__((always_inline)) uint32_t rm_read(struct cpu *cpu, const struct x86_insn *in, unsigned size)
 {
 	if (in->mod == 3)
 		return cpu_get_reg(cpu, in->rm, size);
 	return cpu_read(cpu, in->seg, insn_ea(cpu, in), size);
 }
 
-static inline void rm_write(struct cpu *cpu, const struct x86_insn *in, unsigned size, uint32_t v)
+static inline __attribute__((always_inline)) void rm_write(struct cpu *cpu, const struct x86_insn *in, unsigned size, uint32_t v)
 {
 	if (in->mod == 3)
 		cpu_set_reg(cpu, in->rm, size, v);
 	else
 		cpu_write(cpu, in->seg, insn_ea(cpu, in), size, v);
+}
+
+/* For read-modify-write instructions on a memory operand: the host
+ * address of the operand when the whole access can be done directly (its
+ * segment checks passed for writing and it lies in one writable RAM page),
+ * else NULL and the caller uses rm_read/rm_write. Checking for writing up
+ * front is what the CPU does too: the read of an RMW instruction faults as
+ * a write would. */
+static inline __attribute__((always_inline)) uint8_t *rm_host_rmw(struct cpu *cpu,
+								  const struct x86_insn *in,
+								  unsigned size)
+{
+	uint32_t lin = cpu_linear(cpu, in->seg, insn_ea(cpu, in), size, true);
+	return cpu_lin_host(cpu, lin, size, true);
+}
+
+static inline uint32_t host_load(const uint8_t *p, unsigned size)
+{
+	if (size == 1)
+		return *p;
+	if (size == 2) {
+		uint16_t v;
+		memcpy(&v, p, 2);
+		return v;
+	}
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline void host_store(uint8_t *p, unsigned size, uint32_t v)
+{
+	if (size == 1) {
+		*p = (uint8_t)v;
+	} else if (size == 2) {
+		uint16_t w = (uint16_t)v;
+		memcpy(p, &w, 2);
+	} else {
+		memcpy(p, &v, 4);
+	}
 }
 
 /* The G operand (ModRM reg). */

@@ -18,7 +18,7 @@ enum { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP };
 /* Computes `a op b` on `size` bytes; stores the six arithmetic flags in
  * *flags and returns the result (masked to size). AND/OR/XOR clear CF, OF
  * and AF as P6 hardware does. */
-static uint32_t alu_compute(const struct cpu *cpu, unsigned op, unsigned size, uint32_t a,
+static inline __attribute__((always_inline)) uint32_t alu_compute(const struct cpu *cpu, unsigned op, unsigned size, uint32_t a,
 			    uint32_t b, uint32_t *flags)
 {
 	uint32_t carry = (cpu->eflags & FLAG_CF) ? 1 : 0;
@@ -58,18 +58,29 @@ static uint32_t alu_compute(const struct cpu *cpu, unsigned op, unsigned size, u
 }
 
 /* E op= b: the ModRM operand is the destination (CMP only reads it). */
-static void alu_to_rm(struct cpu *cpu, const struct x86_insn *in, unsigned size, uint32_t b)
+static inline __attribute__((always_inline)) void alu_to_rm(struct cpu *cpu, const struct x86_insn *in, unsigned size, uint32_t b)
 {
 	unsigned op = in->op->aux & 7;
-	uint32_t flags;
-	uint32_t res = alu_compute(cpu, op, size, rm_read(cpu, in, size), b, &flags);
+	uint32_t flags, res;
+	if (in->mod != 3 && op != ALU_CMP) {
+		/* Memory destination: one address computation and check for
+		 * both the read and the write when the operand is plain RAM. */
+		uint8_t *p = rm_host_rmw(cpu, in, size);
+		if (p) {
+			res = alu_compute(cpu, op, size, host_load(p, size), b, &flags);
+			host_store(p, size, res);
+			flags_set_arith(cpu, flags);
+			return;
+		}
+	}
+	res = alu_compute(cpu, op, size, rm_read(cpu, in, size), b, &flags);
 	if (op != ALU_CMP)
 		rm_write(cpu, in, size, res);
 	flags_set_arith(cpu, flags);
 }
 
 /* reg op= b: a register destination (G operand or the accumulator). */
-static void alu_to_reg(struct cpu *cpu, unsigned reg, unsigned op, unsigned size, uint32_t b)
+static inline __attribute__((always_inline)) void alu_to_reg(struct cpu *cpu, unsigned reg, unsigned op, unsigned size, uint32_t b)
 {
 	uint32_t flags;
 	uint32_t res = alu_compute(cpu, op & 7, size, cpu_get_reg(cpu, reg, size), b, &flags);
@@ -78,6 +89,7 @@ static void alu_to_reg(struct cpu *cpu, unsigned reg, unsigned op, unsigned size
 	flags_set_arith(cpu, flags);
 }
 
+/* The v-sized handlers are the hottest of all: BY_OPSIZE specialises them. */
 HANDLER(op_alu_Eb_Gb)
 {
 	alu_to_rm(cpu, in, 1, reg_read(cpu, in, 1));
@@ -85,7 +97,7 @@ HANDLER(op_alu_Eb_Gb)
 
 HANDLER(op_alu_Ev_Gv)
 {
-	alu_to_rm(cpu, in, in->opsize, reg_read(cpu, in, in->opsize));
+	BY_OPSIZE(in, alu_to_rm(cpu, in, SIZE, reg_read(cpu, in, SIZE)));
 }
 
 HANDLER(op_alu_Gb_Eb)
@@ -95,7 +107,7 @@ HANDLER(op_alu_Gb_Eb)
 
 HANDLER(op_alu_Gv_Ev)
 {
-	alu_to_reg(cpu, in->reg, in->op->aux, in->opsize, rm_read(cpu, in, in->opsize));
+	BY_OPSIZE(in, alu_to_reg(cpu, in->reg, in->op->aux, SIZE, rm_read(cpu, in, SIZE)));
 }
 
 HANDLER(op_alu_AL_Ib)
@@ -105,7 +117,7 @@ HANDLER(op_alu_AL_Ib)
 
 HANDLER(op_alu_eAX_Iz)
 {
-	alu_to_reg(cpu, REG_EAX, in->op->aux, in->opsize, in->imm);
+	BY_OPSIZE(in, alu_to_reg(cpu, REG_EAX, in->op->aux, SIZE, in->imm));
 }
 
 HANDLER(op_alu_Eb_Ib)
@@ -115,12 +127,12 @@ HANDLER(op_alu_Eb_Ib)
 
 HANDLER(op_alu_Ev_Iz)
 {
-	alu_to_rm(cpu, in, in->opsize, in->imm);
+	BY_OPSIZE(in, alu_to_rm(cpu, in, SIZE, in->imm));
 }
 
 HANDLER(op_alu_Ev_Ib)
 {
-	alu_to_rm(cpu, in, in->opsize, in->imm);
+	BY_OPSIZE(in, alu_to_rm(cpu, in, SIZE, in->imm));
 }
 
 /* --- TEST ----------------------------------------------------------------- */
@@ -162,12 +174,12 @@ HANDLER(op_test_Ev_Iz)
 
 /* --- INC / DEC: like ADD/SUB 1, but CF is kept ------------------------------ */
 
-static uint32_t incdec_flags(unsigned size, uint32_t v, bool dec)
+static inline __attribute__((always_inline)) uint32_t incdec_flags(unsigned size, uint32_t v, bool dec)
 {
 	return dec ? flags_sub(size, v, 1, 0) : flags_add(size, v, 1, 0);
 }
 
-static void incdec_reg(struct cpu *cpu, unsigned reg, unsigned size, bool dec)
+static inline __attribute__((always_inline)) void incdec_reg(struct cpu *cpu, unsigned reg, unsigned size, bool dec)
 {
 	uint32_t v = cpu_get_reg(cpu, reg, size);
 	cpu_set_reg(cpu, reg, size, dec ? v - 1 : v + 1);
@@ -183,12 +195,12 @@ static void incdec_rm(struct cpu *cpu, const struct x86_insn *in, unsigned size,
 
 HANDLER(op_inc_Zv)
 {
-	incdec_reg(cpu, in->opcode & 7, in->opsize, false);
+	BY_OPSIZE(in, incdec_reg(cpu, in->opcode & 7, SIZE, false));
 }
 
 HANDLER(op_dec_Zv)
 {
-	incdec_reg(cpu, in->opcode & 7, in->opsize, true);
+	BY_OPSIZE(in, incdec_reg(cpu, in->opcode & 7, SIZE, true));
 }
 
 HANDLER(op_inc_Eb)

@@ -44,7 +44,7 @@ HANDLER(op_mov_Eb_Gb)
 
 HANDLER(op_mov_Ev_Gv)
 {
-	rm_write(cpu, in, in->opsize, reg_read(cpu, in, in->opsize));
+	BY_OPSIZE(in, rm_write(cpu, in, SIZE, reg_read(cpu, in, SIZE)));
 }
 
 HANDLER(op_mov_Gb_Eb)
@@ -54,7 +54,7 @@ HANDLER(op_mov_Gb_Eb)
 
 HANDLER(op_mov_Gv_Ev)
 {
-	reg_write(cpu, in, in->opsize, rm_read(cpu, in, in->opsize));
+	BY_OPSIZE(in, reg_write(cpu, in, SIZE, rm_read(cpu, in, SIZE)));
 }
 
 /* A0-A3: the offset (16 or 32 bits by address size) is in imm. */

@@ -255,13 +255,14 @@ decoded:
 
 /* The instruction at CS:EIP: from the decoded-instruction cache when it
  * holds it (the common case, kept inline), else decoded. */
-static inline const struct x86_insn *fetch_decode(struct cpu *cpu, struct x86_insn *in)
+static inline __attribute__((always_inline)) const struct x86_insn *
+fetch_decode(struct cpu *cpu, struct icache *ic, const struct phys_mem *mem, struct x86_insn *in)
 {
-	if (cpu->icache && !(cpu->cr[0] & CR0_PG)) {
+	if (ic && !(cpu->cr[0] & CR0_PG)) {
 		const struct seg_cache *cs = &cpu->seg[SEG_CS];
-		uint32_t phys = (cs->base + cpu->eip) & cpu->mem->a20_mask;
-		const struct icache_entry *e = icache_slot(cpu->icache, phys);
-		if (e->tag == (phys | cpu->icache_mode) && e->gen == phys_code_gen(cpu->mem, phys) &&
+		uint32_t phys = (cs->base + cpu->eip) & mem->a20_mask;
+		const struct icache_entry *e = icache_slot(ic, phys);
+		if (e->tag == (phys | cpu->icache_mode) && e->gen == phys_code_gen(mem, phys) &&
 		    (uint64_t)cpu->eip + e->in.len - 1 <= cs->limit)
 			return &e->in;
 	}
@@ -269,10 +270,11 @@ static inline const struct x86_insn *fetch_decode(struct cpu *cpu, struct x86_in
 }
 
 /* Executes the instruction at CS:EIP and retires it. */
-static inline __attribute__((always_inline)) void exec_one(struct cpu *cpu)
+static inline __attribute__((always_inline)) void exec_one(struct cpu *cpu, struct icache *ic,
+							   const struct phys_mem *mem)
 {
 	struct x86_insn buf;
-	const struct x86_insn *in = fetch_decode(cpu, &buf);
+	const struct x86_insn *in = fetch_decode(cpu, ic, mem, &buf);
 	cpu->next_eip = (cpu->eip + in->len) & cpu->eip_mask;
 	bool trap = cpu->eflags & FLAG_TF;
 	in->op->handler(cpu, in);
@@ -293,6 +295,30 @@ void cpu_sync_clock(struct cpu *cpu)
 	cpu->budget_mark = cpu->insn_budget;
 }
 
+/* The loop proper. It is a function of its own, apart from the setjmp in
+ * cpu_run(), so that the compiler keeps `cpu` and the cache pointers in
+ * registers instead of reloading them from the stack on every instruction
+ * (locals of a function that calls setjmp cannot live in registers). */
+static __attribute__((noinline)) void run_loop(struct cpu *cpu)
+{
+	struct icache *ic = cpu->icache;
+	const struct phys_mem *mem = cpu->mem;
+	/* A HLT sets stop, so `halted` needs no test inside the loop. */
+	for (;;) {
+		if (cpu->attention) {
+			if (cpu->stop != CPU_RUNNING)
+				break;
+			if (take_interrupt(cpu))
+				continue;
+		}
+		if (!cpu->insn_budget) {
+			cpu->stop = CPU_STOP_BUDGET;
+			break;
+		}
+		exec_one(cpu, ic, mem);
+	}
+}
+
 enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
 {
 	_Static_assert(sizeof(((struct cpu *)0)->attention) ==
@@ -309,21 +335,9 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
 		take_exception(cpu);
 	}
 	if (cpu->halted && !take_interrupt(cpu))
-		return cpu->stop = CPU_STOP_HALT;
-	/* A HLT sets stop, so `halted` needs no test inside the loop. */
-	for (;;) {
-		if (cpu->attention) {
-			if (cpu->stop != CPU_RUNNING)
-				break;
-			if (take_interrupt(cpu))
-				continue;
-		}
-		if (!cpu->insn_budget) {
-			cpu->stop = CPU_STOP_BUDGET;
-			break;
-		}
-		exec_one(cpu);
-	}
+		cpu->stop = CPU_STOP_HALT;
+	else
+		run_loop(cpu);
 	cpu_sync_clock(cpu);
 	return cpu->stop;
 }
@@ -343,7 +357,7 @@ enum cpu_stop cpu_step(struct cpu *cpu)
 		if (cpu->halted)
 			cpu->stop = CPU_STOP_HALT;
 		else
-			exec_one(cpu);
+			exec_one(cpu, cpu->icache, cpu->mem);
 	}
 	cpu_sync_clock(cpu);
 	return cpu->stop;
