@@ -3,6 +3,8 @@
  * written, each registering on the buses and getting its IRQ line. */
 #include "vmm/machine.h"
 
+#include "devices/chipset.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +20,12 @@ void machine_request_reset(struct machine *m)
 {
 	m->reset_requested = true;
 	m->cpu.stop = CPU_STOP_REQUEST;
+}
+
+/* machine_request_reset in the shape device callbacks take. */
+static void machine_reset_callback(void *opaque)
+{
+	machine_request_reset(opaque);
 }
 
 void machine_set_a20(struct machine *m, enum machine_a20_source src, bool on)
@@ -74,6 +82,12 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 	/* A20 starts enabled, as firmware leaves it and as QEMU does. */
 	machine_set_a20(m, A20_KBC, true);
 
+	if (pci_init(&m->pci, &m->io, machine_reset_callback, m) < 0 ||
+	    chipset_init(&m->pci) < 0) {
+		snprintf(err, errlen, "cannot set up the PCI bus");
+		machine_free(m);
+		return -1;
+	}
 	/* Devices: each device adds its initialisation above this line. On
 	 * failure: snprintf(err, errlen, ...), machine_free(m), return -1. */
 	return 0;

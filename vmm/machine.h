@@ -16,6 +16,7 @@
 #include "cpu/cpu.h"
 #include "cpu/icache.h"
 #include "devices/debug_ports.h"
+#include "devices/pci.h"
 #include "vmm/clock.h"
 #include "vmm/io_bus.h"
 #include "vmm/phys_mem.h"
@@ -54,6 +55,7 @@ struct machine {
 	uint64_t insn_limit;    /* stop after this many instructions (0: none) */
 	bool reset_requested;
 	bool a20[A20_SOURCES];
+	struct pci_bus pci;
 	/* Devices: each device adds its struct above this line. */
 };
 
