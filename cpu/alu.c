@@ -57,14 +57,16 @@ static inline __attribute__((always_inline)) uint32_t alu_compute(const struct c
 	return res & size_mask(size);
 }
 
-/* E op= b: the ModRM operand is the destination (CMP only reads it). */
-static inline __attribute__((always_inline)) void alu_to_rm(struct cpu *cpu, const struct x86_insn *in, unsigned size, uint32_t b)
+/* E op= b with E in memory. Kept out of line so that the register form,
+ * the most common, compiles to a short function without spills. */
+static __attribute__((noinline)) void alu_to_mem(struct cpu *cpu, const struct x86_insn *in,
+						 unsigned size, uint32_t b)
 {
 	unsigned op = in->op->aux & 7;
 	uint32_t flags, res;
-	if (in->mod != 3 && op != ALU_CMP) {
-		/* Memory destination: one address computation and check for
-		 * both the read and the write when the operand is plain RAM. */
+	if (op != ALU_CMP) {
+		/* One address computation and check for both the read and
+		 * the write when the operand is plain RAM. */
 		uint8_t *p = rm_host_rmw(cpu, in, size);
 		if (p) {
 			res = alu_compute(cpu, op, size, host_load(p, size), b, &flags);
@@ -76,6 +78,23 @@ static inline __attribute__((always_inline)) void alu_to_rm(struct cpu *cpu, con
 	res = alu_compute(cpu, op, size, rm_read(cpu, in, size), b, &flags);
 	if (op != ALU_CMP)
 		rm_write(cpu, in, size, res);
+	flags_set_arith(cpu, flags);
+}
+
+/* E op= b: the ModRM operand is the destination (CMP only reads it). */
+static inline __attribute__((always_inline)) void alu_to_rm(struct cpu *cpu,
+							     const struct x86_insn *in,
+							     unsigned size, uint32_t b)
+{
+	if (in->mod != 3) {
+		alu_to_mem(cpu, in, size, b);
+		return;
+	}
+	unsigned op = in->op->aux & 7;
+	uint32_t flags;
+	uint32_t res = alu_compute(cpu, op, size, cpu_get_reg(cpu, in->rm, size), b, &flags);
+	if (op != ALU_CMP)
+		cpu_set_reg(cpu, in->rm, size, res);
 	flags_set_arith(cpu, flags);
 }
 
