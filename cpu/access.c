@@ -3,9 +3,11 @@
  * or leave directly mapped RAM (MMIO, unmapped space, ROM writes).
  *
  * Linear-to-physical translation lives in cpu_translate(): the A20 mask
- * today; paging hooks in here.
+ * without paging, the MMU (cpu/mmu.c: TLB, then page walk) with it.
  */
 #include "cpu/access.h"
+#include "cpu/debug.h"
+#include "cpu/mmu.h"
 
 /* The exception a segment violation raises: #SS for the stack segment,
  * #GP otherwise (both with error code 0 for limit and rights faults). */
@@ -41,38 +43,47 @@ uint32_t cpu_seg_check_slow(struct cpu *cpu, int seg, uint32_t off, unsigned siz
 	} else if (last > s->limit) {
 		seg_fault(cpu, seg);
 	}
+	/* Alignment checking and data breakpoints (cpu/debug.h). */
+	if (s->attr & SEG_ATTR_SLOW)
+		cpu_seg_watch(cpu, s->base + off, size, write);
 	return s->base + off;
 }
 
-/* Linear -> physical. */
-static uint32_t cpu_translate(struct cpu *cpu, uint32_t lin, bool write)
+/* Linear -> physical for an access of kind `acc` (MMU_ACC_*); with
+ * paging, raises #PF when the access is not allowed. */
+static uint32_t cpu_translate(struct cpu *cpu, uint32_t lin, unsigned acc)
 {
-	(void)write;
+	if (cpu->cr[0] & CR0_PG)
+		return mmu_translate(cpu, lin, acc);
 	return lin & cpu->mem->a20_mask;
 }
 
-uint32_t cpu_read_lin_slow(struct cpu *cpu, uint32_t lin, unsigned size)
+uint32_t cpu_read_lin_slow(struct cpu *cpu, uint32_t lin, unsigned size, enum cpu_priv priv)
 {
+	unsigned acc = cpu_priv_acc(cpu, priv);
 	if ((lin & (PHYS_PAGE_SIZE - 1)) <= PHYS_PAGE_SIZE - size)
-		return phys_read(cpu->mem, cpu_translate(cpu, lin, false), size);
+		return phys_read(cpu->mem, cpu_translate(cpu, lin, acc), size);
 	/* Crosses a page: each byte through its own translation. */
 	uint32_t v = 0;
 	for (unsigned i = 0; i < size; i++)
-		v |= phys_read(cpu->mem, cpu_translate(cpu, lin + i, false), 1) << (8 * i);
+		v |= phys_read(cpu->mem, cpu_translate(cpu, lin + i, acc), 1) << (8 * i);
 	return v;
 }
 
-void cpu_write_lin_slow(struct cpu *cpu, uint32_t lin, uint32_t v, unsigned size)
+void cpu_write_lin_slow(struct cpu *cpu, uint32_t lin, uint32_t v, unsigned size,
+			enum cpu_priv priv)
 {
+	unsigned acc = MMU_ACC_WRITE | cpu_priv_acc(cpu, priv);
 	if ((lin & (PHYS_PAGE_SIZE - 1)) <= PHYS_PAGE_SIZE - size) {
-		phys_write(cpu->mem, cpu_translate(cpu, lin, true), v, size);
+		phys_write(cpu->mem, cpu_translate(cpu, lin, acc), v, size);
 		return;
 	}
 	/* Translate every byte first, so a fault on the second page leaves
-	 * the first untouched. */
+	 * the first untouched (and CR2 names the first byte of the second
+	 * page). */
 	uint32_t phys[4];
 	for (unsigned i = 0; i < size; i++)
-		phys[i] = cpu_translate(cpu, lin + i, true);
+		phys[i] = cpu_translate(cpu, lin + i, acc);
 	for (unsigned i = 0; i < size; i++)
 		phys_write(cpu->mem, phys[i], (v >> (8 * i)) & 0xFF, 1);
 }
@@ -80,6 +91,7 @@ void cpu_write_lin_slow(struct cpu *cpu, uint32_t lin, uint32_t v, unsigned size
 void cpu_probe_write(struct cpu *cpu, int seg, uint32_t off, unsigned size)
 {
 	uint32_t lin = cpu_linear(cpu, seg, off, size, true);
-	cpu_translate(cpu, lin, true);
-	cpu_translate(cpu, lin + size - 1, true);
+	unsigned acc = MMU_ACC_WRITE | cpu_priv_acc(cpu, CPU_PRIV_CPL);
+	cpu_translate(cpu, lin, acc);
+	cpu_translate(cpu, lin + size - 1, acc);
 }

@@ -3,11 +3,19 @@
  *
  * Every access goes segment -> linear -> physical: the segment limit is
  * checked (a violation raises #GP(0), or #SS(0) for SS), the linear address
- * is translated (A20 mask now, paging in the MMU), and the physical address
- * is resolved through the phys_mem page table. The inline fast path covers
- * a plain segment and a RAM page with the whole access inside it; anything
- * else (expand-down, page crossing, MMIO, unmapped) takes the slow path in
- * cpu/access.c.
+ * is translated (A20 mask; with paging, the software TLB of cpu/mmu.h), and
+ * the physical address is resolved through the phys_mem page table. The
+ * inline fast path covers a plain segment and a RAM page with the whole
+ * access inside it; anything else (expand-down, page crossing, MMIO,
+ * unmapped, a TLB miss) takes the slow path in cpu/access.c.
+ *
+ * Paging checks each access as a user or a supervisor access. Operand and
+ * stack accesses (cpu_read, cpu_write, rm_*, cpu_push...) take the CPL: user
+ * at CPL 3. The plain linear accesses cpu_read_lin/cpu_write_lin are
+ * supervisor accesses whatever the CPL: they are for the implicit accesses
+ * to system structures (GDT, LDT, IDT, TSS, the inner stack of a privilege
+ * change), which the SDM makes supervisor-mode accesses even from ring 3.
+ * cpu_read_lin_as/cpu_write_lin_as take the privilege explicitly.
  */
 #ifndef POPEK_CPU_ACCESS_H
 #define POPEK_CPU_ACCESS_H
@@ -18,10 +26,16 @@
 #include "cpu/insn.h"
 #include "vmm/phys_mem.h"
 
+/* Which privilege paging checks an access with: supervisor, user, or the
+ * CPL's (user at CPL 3). CPU_PRIV_CPL is resolved only on the paging path,
+ * so the accesses without paging never look at the CPL. */
+enum cpu_priv { CPU_PRIV_SUPERVISOR, CPU_PRIV_USER, CPU_PRIV_CPL };
+
 /* Slow paths (cpu/access.c). */
 uint32_t cpu_seg_check_slow(struct cpu *cpu, int seg, uint32_t off, unsigned size, bool write);
-uint32_t cpu_read_lin_slow(struct cpu *cpu, uint32_t lin, unsigned size);
-void cpu_write_lin_slow(struct cpu *cpu, uint32_t lin, uint32_t v, unsigned size);
+uint32_t cpu_read_lin_slow(struct cpu *cpu, uint32_t lin, unsigned size, enum cpu_priv priv);
+void cpu_write_lin_slow(struct cpu *cpu, uint32_t lin, uint32_t v, unsigned size,
+			enum cpu_priv priv);
 
 /* Segment check + linear address. Real-mode and flat segments with a plain
  * (expand-up) limit are checked inline. */
@@ -29,31 +43,101 @@ static inline __attribute__((always_inline)) uint32_t cpu_linear(struct cpu *cpu
 {
 	const struct seg_cache *s = &cpu->seg[seg];
 	/* Fast: a present, expand-up data segment (writable for a write),
-	 * access inside the limit. Code segments, expand-down ones and
-	 * violations go to the slow path, which decides and raises. */
+	 * access inside the limit. Code segments, expand-down ones,
+	 * violations and SEG_ATTR_SLOW (alignment checking or a data
+	 * breakpoint live) go to the slow path, which decides and raises. */
 	uint16_t a = s->attr;
-	bool plain = (a & (SEG_ATTR_P | SEG_ATTR_CODE | SEG_ATTR_EXPDOWN)) == SEG_ATTR_P &&
+	bool plain = (a & (SEG_ATTR_P | SEG_ATTR_CODE | SEG_ATTR_EXPDOWN | SEG_ATTR_SLOW)) ==
+			     SEG_ATTR_P &&
 		     (!write || (a & SEG_ATTR_RW));
 	if (!plain || (uint64_t)off + size - 1 > s->limit)
 		return cpu_seg_check_slow(cpu, seg, off, size, write);
 	return s->base + off;
 }
 
-/* Linear address -> host pointer for a whole access inside one directly
- * mapped page, or NULL for the slow path. Paging hooks in here. */
-static inline __attribute__((always_inline)) uint8_t *cpu_lin_host(struct cpu *cpu, uint32_t lin, unsigned size, bool write)
+/* Whether an operand access at the current privilege is a user access. */
+static inline bool cpu_user_access(const struct cpu *cpu)
 {
-	if ((cpu->cr[0] & CR0_PG) || (lin & (PHYS_PAGE_SIZE - 1)) > PHYS_PAGE_SIZE - size)
+	return cpu->cpl == 3;
+}
+
+/* The MMU_ACC_USER bit of an access with privilege `priv`. */
+static inline __attribute__((always_inline)) unsigned cpu_priv_acc(const struct cpu *cpu,
+								   enum cpu_priv priv)
+{
+	if (priv == CPU_PRIV_CPL)
+		return cpu_user_access(cpu) ? MMU_ACC_USER : 0;
+	return priv == CPU_PRIV_USER ? MMU_ACC_USER : 0;
+}
+
+/* With paging on: the TLB entry that may hold the translation of `lin`. */
+static inline struct mmu_tlb_entry *mmu_tlb_slot(struct cpu *cpu, uint32_t lin)
+{
+	return &cpu->tlb.e[(lin >> PHYS_PAGE_SHIFT) & (MMU_TLB_ENTRIES - 1)];
+}
+
+/* With paging on: the host pointer for an access of kind `acc` (MMU_ACC_*)
+ * at `lin` that the TLB allows to go straight to host memory, else NULL. */
+static inline __attribute__((always_inline)) uint8_t *mmu_tlb_host(struct cpu *cpu, uint32_t lin,
+								   unsigned acc)
+{
+	const struct mmu_tlb_entry *e = mmu_tlb_slot(cpu, lin);
+	if (e->tag[acc] != (lin | (PHYS_PAGE_SIZE - 1)))
 		return NULL;
+	return (uint8_t *)(e->addend + lin);
+}
+
+/* With paging on: the physical address of an instruction fetch at `lin`
+ * when it lies on the code page last translated for a fetch at this CPL
+ * (mmu_translate_fetch), else false. */
+static inline __attribute__((always_inline)) bool mmu_fetch_cached(const struct cpu *cpu,
+								   uint32_t lin, uint32_t *phys)
+{
+	if (((lin | (PHYS_PAGE_SIZE - 1)) ^ cpu->cpl) != cpu->tlb.fetch_tag)
+		return false;
+	*phys = cpu->tlb.fetch_phys | (lin & (PHYS_PAGE_SIZE - 1));
+	return true;
+}
+
+/* Linear address -> host pointer for a whole access inside one directly
+ * mapped page, or NULL for the slow path. */
+static inline __attribute__((always_inline)) uint8_t *cpu_lin_host_as(struct cpu *cpu, uint32_t lin,
+								      unsigned size, bool write,
+								      enum cpu_priv priv)
+{
+	if ((lin & (PHYS_PAGE_SIZE - 1)) > PHYS_PAGE_SIZE - size)
+		return NULL;
+	if (cpu->cr[0] & CR0_PG)
+		return mmu_tlb_host(cpu, lin, (write ? MMU_ACC_WRITE : 0) | cpu_priv_acc(cpu, priv));
 	uint32_t phys = lin & cpu->mem->a20_mask;
 	return write ? phys_host_ptr_w(cpu->mem, phys) : phys_host_ptr(cpu->mem, phys);
 }
 
-static inline __attribute__((always_inline)) uint32_t cpu_read_lin(struct cpu *cpu, uint32_t lin, unsigned size)
+/* The same for an operand access at the current privilege. */
+static inline __attribute__((always_inline)) uint8_t *cpu_lin_host(struct cpu *cpu, uint32_t lin, unsigned size, bool write)
 {
-	uint8_t *p = cpu_lin_host(cpu, lin, size, false);
-	if (!p)
-		return cpu_read_lin_slow(cpu, lin, size);
+	return cpu_lin_host_as(cpu, lin, size, write, CPU_PRIV_CPL);
+}
+
+/* Linear accesses with an explicit privilege: size is 1, 2 or 4. */
+static inline __attribute__((always_inline)) uint32_t cpu_read_lin_as(struct cpu *cpu, uint32_t lin,
+								      unsigned size,
+								      enum cpu_priv priv)
+{
+	uint8_t *p;
+	if ((lin & (PHYS_PAGE_SIZE - 1)) > PHYS_PAGE_SIZE - size)
+		goto slow;
+	/* Each path tests its own pointer, which keeps the one without
+	 * paging as short as it was before paging existed. */
+	if (cpu->cr[0] & CR0_PG) {
+		p = mmu_tlb_host(cpu, lin, cpu_priv_acc(cpu, priv));
+		if (!p)
+			goto slow;
+	} else {
+		p = phys_host_ptr(cpu->mem, lin & cpu->mem->a20_mask);
+		if (!p)
+			goto slow;
+	}
 	if (size == 1)
 		return *p;
 	if (size == 2) {
@@ -64,14 +148,25 @@ static inline __attribute__((always_inline)) uint32_t cpu_read_lin(struct cpu *c
 	uint32_t v;
 	memcpy(&v, p, 4);
 	return v;
+slow:
+	return cpu_read_lin_slow(cpu, lin, size, priv);
 }
 
-static inline __attribute__((always_inline)) void cpu_write_lin(struct cpu *cpu, uint32_t lin, uint32_t v, unsigned size)
+static inline __attribute__((always_inline)) void cpu_write_lin_as(struct cpu *cpu, uint32_t lin,
+								  uint32_t v, unsigned size,
+								  enum cpu_priv priv)
 {
-	uint8_t *p = cpu_lin_host(cpu, lin, size, true);
-	if (!p) {
-		cpu_write_lin_slow(cpu, lin, v, size);
-		return;
+	uint8_t *p;
+	if ((lin & (PHYS_PAGE_SIZE - 1)) > PHYS_PAGE_SIZE - size)
+		goto slow;
+	if (cpu->cr[0] & CR0_PG) {
+		p = mmu_tlb_host(cpu, lin, MMU_ACC_WRITE | cpu_priv_acc(cpu, priv));
+		if (!p)
+			goto slow;
+	} else {
+		p = phys_host_ptr_w(cpu->mem, lin & cpu->mem->a20_mask);
+		if (!p)
+			goto slow;
 	}
 	if (size == 1)
 		*p = (uint8_t)v;
@@ -80,17 +175,31 @@ static inline __attribute__((always_inline)) void cpu_write_lin(struct cpu *cpu,
 		memcpy(p, &w, 2);
 	} else
 		memcpy(p, &v, 4);
+	return;
+slow:
+	cpu_write_lin_slow(cpu, lin, v, size, priv);
 }
 
-/* Segmented accesses: size is 1, 2 or 4. */
+/* Implicit supervisor accesses to system structures (see the top). */
+static inline __attribute__((always_inline)) uint32_t cpu_read_lin(struct cpu *cpu, uint32_t lin, unsigned size)
+{
+	return cpu_read_lin_as(cpu, lin, size, CPU_PRIV_SUPERVISOR);
+}
+
+static inline __attribute__((always_inline)) void cpu_write_lin(struct cpu *cpu, uint32_t lin, uint32_t v, unsigned size)
+{
+	cpu_write_lin_as(cpu, lin, v, size, CPU_PRIV_SUPERVISOR);
+}
+
+/* Segmented accesses at the current privilege: size is 1, 2 or 4. */
 static inline uint32_t cpu_read(struct cpu *cpu, int seg, uint32_t off, unsigned size)
 {
-	return cpu_read_lin(cpu, cpu_linear(cpu, seg, off, size, false), size);
+	return cpu_read_lin_as(cpu, cpu_linear(cpu, seg, off, size, false), size, CPU_PRIV_CPL);
 }
 
 static inline void cpu_write(struct cpu *cpu, int seg, uint32_t off, unsigned size, uint32_t v)
 {
-	cpu_write_lin(cpu, cpu_linear(cpu, seg, off, size, true), v, size);
+	cpu_write_lin_as(cpu, cpu_linear(cpu, seg, off, size, true), v, size, CPU_PRIV_CPL);
 }
 
 static inline uint8_t cpu_read8(struct cpu *cpu, int seg, uint32_t off)
@@ -122,6 +231,16 @@ static inline void cpu_write32(struct cpu *cpu, int seg, uint32_t off, uint32_t 
  * rights, paging) without writing: for instructions that must not commit
  * anything before knowing all their writes can complete. */
 void cpu_probe_write(struct cpu *cpu, int seg, uint32_t off, unsigned size);
+
+/* #AC(0) for an operand wider than the 1/2/4-byte pieces it is accessed
+ * in (CMPXCHG8B and x87 m64/m80 need 8-byte alignment, FSAVE areas 4...)
+ * when alignment checking is live; the pieces themselves are checked on
+ * the slow path (cpu/debug.c). Call before the first piece. */
+static inline void cpu_check_align(struct cpu *cpu, int seg, uint32_t off, uint32_t align)
+{
+	if (cpu->align_check && ((cpu->seg[seg].base + off) & (align - 1)))
+		cpu_raise_err(cpu, EXC_AC, 0);
+}
 
 /* --- operands ------------------------------------------------------------- */
 

@@ -1,6 +1,6 @@
 /* control.c: near control transfers (Jcc, JMP, CALL, RET, LOOP, JCXZ),
- * BOUND, the flag bit instructions (CLC STC CMC CLD STD), #UD, and the x87
- * escapes while there is no x87.
+ * BOUND, the flag bit instructions (CLC STC CMC CLD STD), #UD and WAIT.
+ * The x87 escapes D8-DF are in cpu/fpu_dispatch.c.
  *
  * Far transfers, INT and IRET live with the privileged routines since they
  * go through descriptors. A near target is computed from next_eip (the
@@ -181,23 +181,12 @@ HANDLER(op_std)
 	cpu->eflags |= FLAG_DF;
 }
 
-/* D8-DF. CR0.EM (emulate the coprocessor) or CR0.TS (its state belongs to
- * another task) make every escape fault with #NM. Without either, the CPU
- * behaves as one with no coprocessor fitted, until the x87 is written. */
-HANDLER(op_fpu_esc)
-{
-	if (cpu->cr[0] & (CR0_EM | CR0_TS))
-		cpu_raise(cpu, EXC_NM);
-	/* No coprocessor answers: the instruction does nothing, so a probe
-	 * (FNINIT; FNSTSW) reads back its own marker and finds no x87, which
-	 * matches CPUID not reporting one. */
-}
-
-/* 9B WAIT/FWAIT: faults only when the task switched away from the x87
- * state (TS) and WAIT is to be monitored (MP); otherwise there are no
- * pending x87 exceptions to wait for. */
+/* 9B WAIT/FWAIT: faults with #NM when the task switched away from the x87
+ * state (TS) and WAIT is to be monitored (MP); otherwise it signals a
+ * pending unmasked x87 exception (cpu/fpu_control.c). */
 HANDLER(op_fwait)
 {
 	if ((cpu->cr[0] & (CR0_TS | CR0_MP)) == (CR0_TS | CR0_MP))
 		cpu_raise(cpu, EXC_NM);
+	fpu_check_pending(cpu);
 }

@@ -12,6 +12,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpu/fpu.h"
+#include "cpu/mmu.h"
+
 struct phys_mem;
 struct io_bus;
 struct clock;
@@ -66,6 +69,17 @@ enum {
 	CR0_PG = 1u << 31,
 };
 
+/* CR4 bits a Pentium II has. */
+enum {
+	CR4_VME = 1u << 0, /* virtual-8086 mode extensions (VIF, redirection bitmap) */
+	CR4_PVI = 1u << 1, /* protected-mode virtual interrupts (VIF at CPL 3) */
+	CR4_TSD = 1u << 2,
+	CR4_DE = 1u << 3,
+	CR4_PSE = 1u << 4,
+	CR4_PGE = 1u << 7,
+	CR4_PCE = 1u << 8,
+};
+
 /* Exception vectors. */
 enum {
 	EXC_DE = 0, EXC_DB = 1, EXC_NMI = 2, EXC_BP = 3, EXC_OF = 4, EXC_BR = 5, EXC_UD = 6,
@@ -92,6 +106,12 @@ struct seg_cache {
 /* A writable, present, accessed data segment as real mode leaves them. */
 #define SEG_ATTR_REAL_DATA 0x0093u
 #define SEG_ATTR_REAL_CODE 0x009Bu
+/* Not a descriptor bit (bits 8-11 of attr are otherwise unused): set in
+ * every segment cache while alignment checking or a data breakpoint is
+ * live, so that the inline fast path of cpu_linear() fails and every
+ * operand access reaches cpu_seg_check_slow(), where those checks live
+ * (cpu/debug.c). Maintained by cpu_update_slow_segs() (cpu/seg.c). */
+#define SEG_ATTR_SLOW 0x0100u
 
 struct dtr {
 	uint32_t base;
@@ -131,6 +151,11 @@ struct cpu {
 	bool code32;  /* CS.D: default operand/address size 32 */
 	bool stack32; /* SS.B: ESP rather than SP */
 	uint8_t cpl;
+	/* Alignment checking is live: CR0.AM, EFLAGS.AC and CPL 3. */
+	bool align_check;
+	/* SEG_ATTR_SLOW is set in the segment caches (alignment checking or a
+	 * data breakpoint is live). */
+	bool seg_slow;
 
 	/* Run state. */
 	bool halted;          /* in HLT until an interrupt */
@@ -142,9 +167,15 @@ struct cpu {
 			bool nmi_pending;
 			uint8_t inhibit_intr; /* after STI / MOV SS / POP SS: one instruction */
 			uint8_t stop;         /* enum cpu_stop: ask the run loop to return */
+			uint8_t debug;        /* DEBUG_* (cpu/debug.h): breakpoints, traps, RF */
+			uint8_t attention_pad[3]; /* always 0: the word has no padding */
 		};
-		uint32_t attention;
+		uint64_t attention;
 	};
+	/* Debug state beside DR0-DR7 (cpu/debug.c). */
+	uint8_t dbg_code; /* enabled instruction breakpoints: bit n for DRn */
+	uint8_t dbg_data; /* enabled data breakpoints: bit n for DRn */
+	uint32_t dbg_trap; /* DR6 bits of a #DB trap to deliver before the next instruction */
 	uint32_t eip_mask;    /* 0xFFFF for 16-bit code, 0xFFFFFFFF for 32-bit */
 	uint64_t icache_mode; /* the mode part of decoded-instruction cache tags */
 	uint64_t insn_budget; /* instructions left in this run */
@@ -168,6 +199,12 @@ struct cpu {
 	struct clock *clock;
 	struct icache *icache; /* decoded-instruction cache, or NULL for none */
 	struct cpu_hooks hooks;
+
+	/* The x87 FPU (cpu/fpu.h). */
+	struct fpu fpu;
+
+	/* Paging's software TLB (cpu/mmu.h); last, being the largest. */
+	struct mmu_tlb tlb;
 };
 
 /* EDX after reset and CPUID.1:EAX: family 6, model 5, stepping 2, a
@@ -181,6 +218,11 @@ void cpu_reset(struct cpu *cpu);
 
 /* Recomputes code32/stack32/cpl from the segment caches and CR0. */
 void cpu_update_mode(struct cpu *cpu);
+
+/* Recomputes align_check (CR0.AM, EFLAGS.AC, CPL 3) and sets or clears
+ * SEG_ATTR_SLOW in the six segment caches (cpu/seg.c). cpu_update_mode()
+ * calls it; so does whatever changes EFLAGS.AC or the data breakpoints. */
+void cpu_update_slow_segs(struct cpu *cpu);
 
 /* Raises an exception from inside an instruction: the instruction is
  * abandoned (EIP stays at its start) and the exception is delivered. Never
@@ -205,6 +247,11 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget);
  * retires them to the clock in batches; anything that reads the time in the
  * middle of a run (port I/O reaching a device, RDTSC) syncs first. */
 void cpu_sync_clock(struct cpu *cpu);
+
+/* After a device access: if the device armed a clock event that falls
+ * before the end of the current run, shorten the run so the event fires on
+ * time instead of at the end of the slice. */
+void cpu_after_device_access(struct cpu *cpu);
 
 /* Executes exactly one instruction (or delivers one pending exception);
  * used by the single-step tests and the stepper. */

@@ -12,6 +12,7 @@
 
 #include "cpu/access.h"
 #include "cpu/cpu.h"
+#include "cpu/debug.h"
 #include "cpu/decode.h"
 #include "cpu/icache.h"
 #include "cpu/opcode.h"
@@ -50,6 +51,11 @@ void cpu_reset(struct cpu *cpu)
 	cpu->nmi_pending = false;
 	cpu->inhibit_intr = 0;
 	cpu->exc_nesting = 0;
+	cpu->debug = 0;
+	cpu->dbg_code = cpu->dbg_data = 0;
+	cpu->dbg_trap = 0;
+	fpu_reset(&cpu->fpu);
+	mmu_flush(cpu, false);
 	cpu_update_mode(cpu);
 }
 
@@ -69,6 +75,8 @@ void cpu_update_mode(struct cpu *cpu)
 		 * equal to CPL, and right after MOV CR0 sets PE it is still 0
 		 * from real mode whatever the low bits of CS happen to be. */
 		cpu->cpl = (cpu->seg[SEG_SS].attr >> 5) & 3;
+	/* The CPL and CR0.AM feed alignment checking. */
+	cpu_update_slow_segs(cpu);
 }
 
 _Noreturn void cpu_raise_err(struct cpu *cpu, int vec, uint32_t err)
@@ -139,6 +147,13 @@ static int exc_class(int vec)
 	}
 }
 
+/* The exceptions that are faults (the instruction restarts), as a mask of
+ * vectors. */
+#define EXC_FAULTS                                                                                \
+	((1u << EXC_DE) | (1u << EXC_BR) | (1u << EXC_UD) | (1u << EXC_NM) | (1u << EXC_TS) |     \
+	 (1u << EXC_NP) | (1u << EXC_SS) | (1u << EXC_GP) | (1u << EXC_PF) | (1u << EXC_MF) |     \
+	 (1u << EXC_AC))
+
 /* Called after a longjmp from cpu_raise(): delivers the exception, or turns
  * it into a double fault or a shutdown when it happened while delivering
  * another one. A fault during delivery longjmps back here again, with
@@ -166,6 +181,13 @@ static void take_exception(struct cpu *cpu)
 	}
 	cpu->exc_nesting = vec + 1;
 	cpu->halted = false;
+	/* A faulting instruction reports no data breakpoint; the EFLAGS image
+	 * of a fault has RF set, so that the restarted instruction does not
+	 * hit its own instruction breakpoint again (SDM 17.3.1.1). An
+	 * instruction breakpoint's own #DB leaves RF alone. */
+	cpu->dbg_trap &= ~(uint32_t)DR6_B_MASK;
+	if ((1u << (vec & 31)) & EXC_FAULTS)
+		cpu->eflags |= FLAG_RF;
 	cpu_deliver(cpu, vec, cpu->eip, cpu->exc_has_err && !cpu_real_mode(cpu), cpu->exc_err,
 		    false);
 	cpu->exc_nesting = 0;
@@ -202,35 +224,45 @@ static bool take_interrupt(struct cpu *cpu)
  * instruction cache when it can be cached) and returns it. Bytes come
  * straight from the host page when the instruction lies inside one directly
  * mapped page and the segment limit; otherwise they are fetched one at a
- * time, so a fault (limit, or an unmapped page later) is raised exactly at
- * the first byte that is needed. */
+ * time, so a fault (limit, or a page fault on the second page of an
+ * instruction that crosses one, with CR2 = that page's first byte) is raised
+ * exactly at the first byte that is needed. With paging the fetch is a read
+ * at the CPL, and the decoded-instruction cache is still keyed by the
+ * physical address. */
 static __attribute__((noinline)) const struct x86_insn *fetch_decode_miss(struct cpu *cpu,
 									 struct x86_insn *in)
 {
 	const struct seg_cache *cs = &cpu->seg[SEG_CS];
 	uint32_t eip = cpu->eip;
+	enum cpu_priv priv = cpu_user_access(cpu) ? CPU_PRIV_USER : CPU_PRIV_SUPERVISOR;
 	enum x86_decode_status st;
+	uint32_t phys = 0;
+	const uint8_t *page = NULL;
 
 	if (!(cpu->cr[0] & CR0_PG)) {
-		uint32_t phys = (cs->base + eip) & cpu->mem->a20_mask;
-		const uint8_t *page = cpu->mem->host[phys >> PHYS_PAGE_SHIFT];
-		if (page) {
-			unsigned off = phys & (PHYS_PAGE_SIZE - 1);
-			unsigned avail = PHYS_PAGE_SIZE - off;
-			if (avail > X86_MAX_INSN_LEN)
-				avail = X86_MAX_INSN_LEN;
-			st = x86_decode(in, page + off, avail, cpu->code32);
-			if (st != X86_DECODE_MORE && (uint64_t)eip + in->len - 1 <= cs->limit) {
-				if (st == X86_DECODE_OK && cpu->icache) {
-					struct icache_entry *e = icache_slot(cpu->icache, phys);
-					e->tag = phys | cpu->icache_mode;
-					e->gen = phys_code_gen(cpu->mem, phys);
-					e->in = *in;
-					phys_mark_code(cpu->mem, phys);
-					return &e->in;
-				}
-				goto decoded;
+		phys = (cs->base + eip) & cpu->mem->a20_mask;
+		page = cpu->mem->host[phys >> PHYS_PAGE_SHIFT];
+	} else if (eip <= cs->limit) {
+		/* The limit first: past it, the fault is #GP, not #PF. */
+		phys = mmu_translate_fetch(cpu, cs->base + eip);
+		page = cpu->mem->host[phys >> PHYS_PAGE_SHIFT];
+	}
+	if (page) {
+		unsigned off = phys & (PHYS_PAGE_SIZE - 1);
+		unsigned avail = PHYS_PAGE_SIZE - off;
+		if (avail > X86_MAX_INSN_LEN)
+			avail = X86_MAX_INSN_LEN;
+		st = x86_decode(in, page + off, avail, cpu->code32);
+		if (st != X86_DECODE_MORE && (uint64_t)eip + in->len - 1 <= cs->limit) {
+			if (st == X86_DECODE_OK && cpu->icache) {
+				struct icache_entry *e = icache_slot(cpu->icache, phys);
+				e->tag = phys | cpu->icache_mode;
+				e->gen = phys_code_gen(cpu->mem, phys);
+				e->in = *in;
+				mmu_mark_code(cpu, phys);
+				return &e->in;
 			}
+			goto decoded;
 		}
 	}
 
@@ -243,7 +275,7 @@ static __attribute__((noinline)) const struct x86_insn *fetch_decode_miss(struct
 		uint32_t off = eip + avail;
 		if (off > cs->limit || off < eip)
 			cpu_raise_err(cpu, EXC_GP, 0);
-		buf[avail++] = (uint8_t)cpu_read_lin(cpu, cs->base + off, 1);
+		buf[avail++] = (uint8_t)cpu_read_lin_as(cpu, cs->base + off, 1, priv);
 	}
 decoded:
 	if (st == X86_DECODE_UD)
@@ -253,14 +285,31 @@ decoded:
 	return in;
 }
 
+/* With paging, when CS:EIP leaves the code page the inline check knows:
+ * the physical address of the fetch (the TLB, or a page walk that may
+ * raise #PF), or false past the CS limit, where the fault is #GP and
+ * fetch_decode_miss() raises it. */
+static __attribute__((noinline)) bool fetch_page_paged(struct cpu *cpu, uint32_t lin,
+							uint32_t *phys)
+{
+	if (cpu->eip > cpu->seg[SEG_CS].limit)
+		return false;
+	*phys = mmu_translate_fetch(cpu, lin);
+	return true;
+}
+
 /* The instruction at CS:EIP: from the decoded-instruction cache when it
  * holds it (the common case, kept inline), else decoded. */
 static inline __attribute__((always_inline)) const struct x86_insn *
 fetch_decode(struct cpu *cpu, struct icache *ic, const struct phys_mem *mem, struct x86_insn *in)
 {
-	if (ic && !(cpu->cr[0] & CR0_PG)) {
+	if (ic) {
 		const struct seg_cache *cs = &cpu->seg[SEG_CS];
-		uint32_t phys = (cs->base + cpu->eip) & mem->a20_mask;
+		uint32_t lin = cs->base + cpu->eip, phys;
+		if (!(cpu->cr[0] & CR0_PG))
+			phys = lin & mem->a20_mask;
+		else if (!mmu_fetch_cached(cpu, lin, &phys) && !fetch_page_paged(cpu, lin, &phys))
+			return fetch_decode_miss(cpu, in);
 		const struct icache_entry *e = icache_slot(ic, phys);
 		if (e->tag == (phys | cpu->icache_mode) && e->gen == phys_code_gen(mem, phys) &&
 		    (uint64_t)cpu->eip + e->in.len - 1 <= cs->limit)
@@ -283,9 +332,7 @@ static inline __attribute__((always_inline)) void exec_one(struct cpu *cpu, stru
 	if (trap) {
 		/* Single-step trap after the instruction (TF was set when it
 		 * started). */
-		cpu->dr[6] |= 1u << 14;
-		cpu->exceptions[EXC_DB]++;
-		cpu_deliver(cpu, EXC_DB, cpu->eip, false, 0, false);
+		cpu_debug_single_step(cpu);
 	}
 }
 
@@ -293,6 +340,21 @@ void cpu_sync_clock(struct cpu *cpu)
 {
 	clock_retire(cpu->clock, cpu->budget_mark - cpu->insn_budget);
 	cpu->budget_mark = cpu->insn_budget;
+}
+
+void cpu_after_device_access(struct cpu *cpu)
+{
+	struct clock *clk = cpu->clock;
+	if (!clk->armed)
+		return;
+	clk->armed = false;
+	cpu_sync_clock(cpu);
+	uint64_t next = clock_next_deadline(clk);
+	/* The instruction doing the access still counts against the budget,
+	 * hence the + 1. */
+	uint64_t allowed = (next > clk->now_ns ? (next - clk->now_ns) / CLOCK_NS_PER_INSN : 0) + 1;
+	if (allowed < cpu->insn_budget)
+		cpu->insn_budget = cpu->budget_mark = allowed;
 }
 
 /* The loop proper. It is a function of its own, apart from the setjmp in
@@ -308,8 +370,14 @@ static __attribute__((noinline)) void run_loop(struct cpu *cpu)
 		if (cpu->attention) {
 			if (cpu->stop != CPU_RUNNING)
 				break;
+			/* SDM priority: traps of the previous instruction, then
+			 * NMI and INTR, then an instruction breakpoint. */
+			if ((cpu->debug & DEBUG_TRAP) && cpu_debug_deliver_trap(cpu))
+				continue;
 			if (take_interrupt(cpu))
 				continue;
+			if (cpu->debug)
+				cpu_debug_before_insn(cpu);
 		}
 		if (!cpu->insn_budget) {
 			cpu->stop = CPU_STOP_BUDGET;
@@ -322,8 +390,8 @@ static __attribute__((noinline)) void run_loop(struct cpu *cpu)
 enum cpu_stop cpu_run(struct cpu *cpu, uint64_t budget)
 {
 	_Static_assert(sizeof(((struct cpu *)0)->attention) ==
-			       sizeof(bool) * 2 + sizeof(uint8_t) * 2,
-		       "the attention word must cover exactly the four fields");
+			       sizeof(bool) * 2 + sizeof(uint8_t) * 6,
+		       "the attention word must cover exactly its fields");
 	cpu->stop = CPU_RUNNING;
 	cpu->insn_budget = cpu->budget_mark = budget;
 	if (setjmp(cpu->exc_jmp)) {
@@ -353,11 +421,18 @@ enum cpu_stop cpu_step(struct cpu *cpu)
 		cpu_sync_clock(cpu);
 		return cpu->stop;
 	}
+	if ((cpu->debug & DEBUG_TRAP) && cpu_debug_deliver_trap(cpu)) {
+		cpu_sync_clock(cpu);
+		return cpu->stop;
+	}
 	if (!take_interrupt(cpu)) {
-		if (cpu->halted)
+		if (cpu->halted) {
 			cpu->stop = CPU_STOP_HALT;
-		else
+		} else {
+			if (cpu->debug)
+				cpu_debug_before_insn(cpu);
 			exec_one(cpu, cpu->icache, cpu->mem);
+		}
 	}
 	cpu_sync_clock(cpu);
 	return cpu->stop;

@@ -162,7 +162,7 @@ HANDLER(op_stc);
 HANDLER(op_cmc);
 HANDLER(op_cld);
 HANDLER(op_std);
-HANDLER(op_fpu_esc);  /* D8-DF without an x87 yet: #NM */
+HANDLER(op_fpu_esc);  /* D8-DF: cpu/fpu_dispatch.c (declared in cpu/fpu.h) */
 HANDLER(op_fwait);    /* 9B */
 
 /* cpu/string.c: REP handled inside; aux unused */

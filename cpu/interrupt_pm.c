@@ -1,5 +1,5 @@
 /* interrupt_pm.c: delivering interrupts and exceptions in protected mode,
- * through the IDT's interrupt and trap gates.
+ * through the IDT's interrupt, trap and task gates.
  *
  * Same-privilege delivery pushes EFLAGS, CS, EIP (and the error code) on the
  * current stack. A gate into a more privileged code segment (or out of
@@ -9,44 +9,38 @@
  * is known to succeed, so a fault while delivering leaves the state as it
  * was, for the double-fault rules in exec.c.
  *
- * Task gates need hardware task switching, which is not written yet: they
- * raise #GP for now.
+ * A task gate switches to the task its TSS selector names (cpu/task.c), as
+ * a nested task: the handler returns with IRET through the back link. The
+ * error code, if any, goes on the new task's stack. Linux's i386 kernel
+ * handles double faults this way, on a known-good stack.
  */
 #include "cpu/access.h"
 #include "cpu/cpu.h"
 #include "cpu/seg.h"
+#include "cpu/task.h"
 
-/* Linear address of a push into a stack segment described by `ss`, with
- * its limit checked (expand-up or expand-down); #SS(err) when outside. */
-static uint32_t stack_lin(struct cpu *cpu, const struct seg_cache *ss, uint32_t off,
-			  unsigned size, uint32_t err)
+/* Through a task gate whose own checks passed: the TSS must be available
+ * (#GP), present (#NP); after the switch, the error code is pushed on the
+ * new task's stack (a dword for a 32-bit TSS) and the entry point checked
+ * against the new CS limit. */
+static void deliver_task_gate(struct cpu *cpu, uint16_t tss, uint32_t ret_eip, bool has_err,
+			      uint32_t err, uint32_t ext)
 {
-	uint64_t last = (uint64_t)off + size - 1;
-	if (ss->attr & SEG_ATTR_EXPDOWN) {
-		uint32_t upper = (ss->attr & SEG_ATTR_DB) ? 0xFFFFFFFFu : 0xFFFFu;
-		if (off <= ss->limit || last > upper)
-			cpu_raise_err(cpu, EXC_SS, err);
-	} else if (last > ss->limit) {
-		cpu_raise_err(cpu, EXC_SS, err);
+	struct seg_desc d;
+	task_fetch_tss(cpu, tss, false, EXC_GP, ext, &d);
+	cpu_task_switch(cpu, tss, &d, TASK_FROM_INT, ret_eip);
+	if (has_err) {
+		unsigned size = tss_is_32(&cpu->tr) ? 4 : 2;
+		uint32_t sp = seg_stack_push(cpu, &cpu->seg[SEG_SS], cpu_get_sp(cpu), size, &err, 1,
+					     ext, CPU_PRIV_CPL);
+		cpu_set_sp(cpu, sp);
 	}
-	return ss->base + off;
+	if (cpu->eip > cpu->seg[SEG_CS].limit)
+		cpu_raise_err(cpu, EXC_GP, ext);
 }
 
-/* The inner stack for privilege level `dpl` from the current TSS. */
-static void tss_inner_stack(struct cpu *cpu, unsigned dpl, uint16_t *ss, uint32_t *esp)
-{
-	const struct seg_cache *tr = &cpu->tr;
-	bool tss32 = (tr->attr & 0x8) != 0;
-	uint32_t at = tss32 ? 4 + dpl * 8 : 2 + dpl * 4;
-	unsigned width = tss32 ? 4 : 2;
-	if (at + width + 1 >= tr->limit + 1u)
-		cpu_raise_err(cpu, EXC_TS, sel_err(tr->sel));
-	*esp = cpu_read_lin(cpu, tr->base + at, width);
-	*ss = (uint16_t)cpu_read_lin(cpu, tr->base + at + width, 2);
-}
-
-void cpu_deliver_protected(struct cpu *cpu, int vec, uint32_t ret_eip, bool has_err,
-			   uint32_t err, bool software)
+void cpu_deliver_protected(struct cpu *cpu, int vec, uint32_t ret_eip, bool has_err, uint32_t err,
+			   bool software)
 {
 	uint32_t ext = software ? 0 : 1; /* EXT bit of error codes */
 	uint32_t gate_err = (uint32_t)vec * 8 + 2 + ext;
@@ -67,8 +61,10 @@ void cpu_deliver_protected(struct cpu *cpu, int vec, uint32_t ret_eip, bool has_
 		cpu_raise_err(cpu, EXC_GP, gate_err);
 	if (!(hi & 0x8000))
 		cpu_raise_err(cpu, EXC_NP, gate_err);
-	if (type == DESC_TASK_GATE)
-		cpu_raise_err(cpu, EXC_GP, gate_err);
+	if (type == DESC_TASK_GATE) {
+		deliver_task_gate(cpu, (uint16_t)(lo >> 16), ret_eip, has_err, err, ext);
+		return;
+	}
 
 	bool gate32 = type & 8;
 	unsigned size = gate32 ? 4 : 2;
@@ -134,17 +130,11 @@ void cpu_deliver_protected(struct cpu *cpu, int vec, uint32_t ret_eip, bool has_
 	if (has_err)
 		vals[n++] = err;
 
-	/* Check every push, then write them all. */
-	uint32_t lin[10];
+	/* Check every push, then write them all: supervisor writes on an
+	 * inner stack, writes at the CPL on the current one. */
 	uint32_t stack_err = inner ? sel_err(new_ss.sel) + ext : 0;
-	for (unsigned i = 0; i < n; i++) {
-		sp = (sp - size) & (ss32 ? 0xFFFFFFFFu : 0xFFFFu);
-		lin[i] = stack_lin(cpu, &new_ss, sp, size, stack_err);
-		if (!inner)
-			cpu_probe_write(cpu, SEG_SS, sp, size);
-	}
-	for (unsigned i = 0; i < n; i++)
-		cpu_write_lin(cpu, lin[i], size == 4 ? vals[i] : (vals[i] & 0xFFFF), size);
+	sp = seg_stack_push(cpu, &new_ss, sp, size, vals, n, stack_err,
+			    inner ? CPU_PRIV_SUPERVISOR : CPU_PRIV_CPL);
 
 	/* Commit. */
 	if (inner) {

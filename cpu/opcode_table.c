@@ -336,7 +336,17 @@ const struct opcode_info opcode_map1[256] = {
 	[0xD5] = E("aad", op_aad, I8, 0, 0, ARITH, 0),
 	[0xD6] = E("salc", op_salc, 0, 0, F_CF, 0, 0),
 	[0xD7] = E("xlat", op_xlat, 0, 0, 0, 0, 0),
-	REG_ROW(0xD8, "(x87)", op_fpu_esc, M | FORM_FPU, 0, 0, 0),
+	/* x87 escapes. Per opcode byte, the flags any of its forms touch: DA
+	 * and DB hold FCMOVcc (reads CF ZF PF), DB and DF hold FCOMI/FUCOMI
+	 * and their popping forms (write ZF PF CF, clear OF SF AF). */
+	[0xD8] = E("(x87)", op_fpu_esc, M | FORM_FPU, 0, 0, 0, 0),
+	[0xD9] = E("(x87)", op_fpu_esc, M | FORM_FPU, 0, 0, 0, 1),
+	[0xDA] = E("(x87)", op_fpu_esc, M | FORM_FPU, 0, F_CF | F_ZF | F_PF, 0, 2),
+	[0xDB] = E("(x87)", op_fpu_esc, M | FORM_FPU, 0, F_CF | F_ZF | F_PF, ARITH, 3),
+	[0xDC] = E("(x87)", op_fpu_esc, M | FORM_FPU, 0, 0, 0, 4),
+	[0xDD] = E("(x87)", op_fpu_esc, M | FORM_FPU, 0, 0, 0, 5),
+	[0xDE] = E("(x87)", op_fpu_esc, M | FORM_FPU, 0, 0, 0, 6),
+	[0xDF] = E("(x87)", op_fpu_esc, M | FORM_FPU, 0, 0, ARITH, 7),
 	[0xE0] = E("loopne", op_loop, I8S, BR, F_ZF, 0, 0),
 	[0xE1] = E("loope", op_loop, I8S, BR, F_ZF, 0, 1),
 	[0xE2] = E("loop", op_loop, I8S, BR, 0, 0, 2),

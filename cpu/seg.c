@@ -11,6 +11,7 @@
 #include "cpu/seg.h"
 
 #include "cpu/access.h"
+#include "cpu/debug.h"
 
 /* --- descriptors ---------------------------------------------------------- */
 
@@ -76,6 +77,65 @@ void seg_cache_set_v86(struct seg_cache *c, uint16_t sel)
 	c->attr = SEG_ATTR_REAL_DATA | (3u << 5);
 }
 
+/* --- stacks being switched to ---------------------------------------------- */
+
+uint32_t seg_stack_lin(struct cpu *cpu, const struct seg_cache *ss, uint32_t off, unsigned size,
+		       uint32_t err)
+{
+	uint64_t last = (uint64_t)off + size - 1;
+	if (ss->attr & SEG_ATTR_EXPDOWN) {
+		uint32_t upper = (ss->attr & SEG_ATTR_DB) ? 0xFFFFFFFFu : 0xFFFFu;
+		if (off <= ss->limit || last > upper)
+			cpu_raise_err(cpu, EXC_SS, err);
+	} else if (last > ss->limit) {
+		cpu_raise_err(cpu, EXC_SS, err);
+	}
+	return ss->base + off;
+}
+
+uint32_t seg_stack_push(struct cpu *cpu, const struct seg_cache *ss, uint32_t sp, unsigned size,
+			const uint32_t *vals, unsigned n, uint32_t err, enum cpu_priv priv)
+{
+	uint32_t mask = (ss->attr & SEG_ATTR_DB) ? 0xFFFFFFFFu : 0xFFFFu;
+	uint32_t lin[SEG_STACK_PUSH_MAX];
+	if (n > SEG_STACK_PUSH_MAX)
+		n = SEG_STACK_PUSH_MAX;
+	for (unsigned i = 0; i < n; i++) {
+		sp = (sp - size) & mask;
+		lin[i] = seg_stack_lin(cpu, ss, sp, size, err);
+	}
+	for (unsigned i = 0; i < n; i++)
+		cpu_write_lin_as(cpu, lin[i], size == 4 ? vals[i] : (vals[i] & 0xFFFFu), size,
+				 priv);
+	return sp;
+}
+
+/* --- the slow-path marker -------------------------------------------------- */
+
+void cpu_update_slow_segs(struct cpu *cpu)
+{
+	bool ac = (cpu->cr[0] & CR0_AM) && (cpu->eflags & FLAG_AC) && cpu->cpl == 3 &&
+		  (cpu->cr[0] & CR0_PE);
+	bool slow = ac || cpu->dbg_data;
+	cpu->align_check = ac;
+	if (!slow && !cpu->seg_slow)
+		return;
+	cpu->seg_slow = slow;
+	for (int s = 0; s < SEG_COUNT; s++) {
+		if (slow)
+			cpu->seg[s].attr |= SEG_ATTR_SLOW;
+		else
+			cpu->seg[s].attr &= (uint16_t)~SEG_ATTR_SLOW;
+	}
+}
+
+/* A segment cache just written while the marker is live gets it too. */
+static void mark_slow(struct cpu *cpu, int seg)
+{
+	if (cpu->seg_slow)
+		cpu->seg[seg].attr |= SEG_ATTR_SLOW;
+}
+
 /* --- segment register loads ----------------------------------------------- */
 
 void cpu_load_seg_real(struct cpu *cpu, int seg, uint16_t sel)
@@ -83,6 +143,7 @@ void cpu_load_seg_real(struct cpu *cpu, int seg, uint16_t sel)
 	struct seg_cache *c = &cpu->seg[seg];
 	if (cpu_v86_mode(cpu)) {
 		seg_cache_set_v86(c, sel);
+		mark_slow(cpu, seg);
 		if (seg == SEG_CS || seg == SEG_SS)
 			cpu_update_mode(cpu);
 		return;
@@ -161,6 +222,7 @@ void cpu_load_seg(struct cpu *cpu, int seg, uint16_t sel)
 		load_cs_protected(cpu, sel);
 	else
 		load_data_seg_protected(cpu, seg, sel);
+	mark_slow(cpu, seg);
 
 	if (seg == SEG_CS || seg == SEG_SS)
 		cpu_update_mode(cpu);
@@ -189,5 +251,8 @@ void cpu_write_eflags(struct cpu *cpu, uint32_t value, uint32_t mask)
 			can &= ~(uint32_t)FLAG_IF;
 	}
 	can &= mask;
-	cpu->eflags = (cpu->eflags & ~can & ~(uint32_t)FLAG_RF) | (value & can) | FLAG_1;
+	uint32_t old = cpu->eflags;
+	cpu->eflags = (old & ~can & ~(uint32_t)FLAG_RF) | (value & can) | FLAG_1;
+	if ((old ^ cpu->eflags) & FLAG_AC)
+		cpu_update_slow_segs(cpu);
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpu/access.h"
 #include "cpu/cpu.h"
 
 /* One descriptor as read from memory, with where it was read from so that
@@ -138,5 +139,40 @@ void seg_cache_set_null(struct seg_cache *c, uint16_t sel);
 /* The segment cache V86 mode gives every segment register: base sel<<4,
  * 64 KiB limit, a present read/write data segment of DPL 3. */
 void seg_cache_set_v86(struct seg_cache *c, uint16_t sel);
+
+/* The code segment a gate descriptor names, its entry point and (call
+ * gates) its parameter count. 16-bit gates have a 16-bit offset. */
+static inline uint16_t gate_selector(const struct seg_desc *g)
+{
+	return (uint16_t)(g->lo >> 16);
+}
+static inline uint32_t gate_offset(const struct seg_desc *g)
+{
+	bool gate32 = (g->hi >> 8) & 8u;
+	return gate32 ? (g->lo & 0xFFFFu) | (g->hi & 0xFFFF0000u) : (g->lo & 0xFFFFu);
+}
+static inline unsigned gate_param_count(const struct seg_desc *g)
+{
+	return g->hi & 0x1Fu;
+}
+
+/* --- stacks that are being switched to -------------------------------------- */
+
+/* The most values seg_stack_push() takes at once: a call gate's SS, ESP,
+ * 31 parameters, CS, EIP. */
+#define SEG_STACK_PUSH_MAX 36
+
+/* Linear address of `size` bytes at `off` in the stack segment described
+ * by `ss` (a cache not loaded into SS yet, during a stack switch), with the
+ * limit checked as expand-up or expand-down: #SS(err) outside it. */
+uint32_t seg_stack_lin(struct cpu *cpu, const struct seg_cache *ss, uint32_t off, unsigned size,
+		       uint32_t err);
+
+/* Pushes vals[0], vals[1]... (in that order, each `size` bytes) below `sp`
+ * on the stack `ss`, checking every limit before writing anything; paging
+ * checks the writes with privilege `priv`. Returns the new stack pointer
+ * (wrapped to 16 bits for a 16-bit stack). Does not touch SS or ESP. */
+uint32_t seg_stack_push(struct cpu *cpu, const struct seg_cache *ss, uint32_t sp, unsigned size,
+			const uint32_t *vals, unsigned n, uint32_t err, enum cpu_priv priv);
 
 #endif

@@ -2,6 +2,8 @@
  * stderr naming the problem; the caller exits with EXIT_USAGE. */
 #include "frontend/cli.h"
 
+#include "devices/cmos.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,20 @@ static const char usage_text[] =
 	"  --timeout SECONDS     end the run after this much host time\n"
 	"  --max-insns N         end the run after N guest instructions\n"
 	"  --stats               print run statistics on stderr at the end\n"
+	"  --serial DEST         COM1 (0x3F8, IRQ 4): stdio (default), file:PATH or none;\n"
+	"                        on a terminal, stdio is raw: Ctrl-A x quits, Ctrl-A\n"
+	"                        Ctrl-A sends Ctrl-A\n"
+	"  --serial2 DEST        COM2 (0x2F8, IRQ 3): none (default), stdio or file:PATH\n"
+	"  --hda FILE            raw hard disk image, primary IDE master (guest writes\n"
+	"                        go to the file; a file without write permission is\n"
+	"                        a write-protected disk)\n"
+	"  --hdb FILE            raw hard disk image, primary IDE slave\n"
+	"  --cdrom FILE          ISO image in the CD-ROM drive (secondary IDE master)\n"
+	"  --snapshot            keep the guest's disk writes in memory; image files are\n"
+	"                        never written\n"
+	"  --rtc-base TIME       start the real-time clock at TIME, YYYY-MM-DDTHH:MM:SS in\n"
+	"                        UTC (1970-2099), so the guest's clock does not depend on\n"
+	"                        the host's (default: the host's clock at start-up)\n"
 	/* Device options' help lines go above this line. */
 	"  -h, --help            show this help\n"
 	"  --version             show the version\n"
@@ -65,6 +81,8 @@ static int parse_u64(const char *opt, const char *s, uint64_t max, uint64_t *out
 int cli_parse(int argc, char **argv, struct options *o)
 {
 	*o = (struct options){.ram_mb = 32, .debugcon = "stdio", .exit_port = 0xF4};
+	o->serial = "stdio";
+	o->serial2 = "none";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		/* Options that take a value: --opt VALUE or --opt=VALUE. */
@@ -77,10 +95,13 @@ int cli_parse(int argc, char **argv, struct options *o)
 			val = eq + 1;
 			a = name;
 		}
-		bool takes_value = !strcmp(a, "--bios") || !strcmp(a, "-m") ||
+		bool takes_value = !strcmp(a, "--rtc-base") ||
+				   !strcmp(a, "--bios") || !strcmp(a, "-m") ||
 				   !strcmp(a, "--memory") || !strcmp(a, "--debugcon") ||
 				   !strcmp(a, "--exit-port") || !strcmp(a, "--timeout") ||
-				   !strcmp(a, "--max-insns");
+				   !strcmp(a, "--max-insns") || !strcmp(a, "--serial") ||
+				   !strcmp(a, "--serial2") || !strcmp(a, "--hda") ||
+				   !strcmp(a, "--hdb") || !strcmp(a, "--cdrom");
 		if (takes_value && !val) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "popek: option %s needs a value\n", a);
@@ -150,12 +171,46 @@ int cli_parse(int argc, char **argv, struct options *o)
 			o->max_insns = n;
 		} else if (!strcmp(a, "--stats")) {
 			o->stats = true;
+		} else if (!strcmp(a, "--serial") || !strcmp(a, "--serial2")) {
+			if (strcmp(val, "stdio") && strcmp(val, "none") &&
+			    (strncmp(val, "file:", 5) || !val[5])) {
+				fprintf(stderr, "popek: %s: '%s' is not stdio, none or file:PATH\n",
+					a, val);
+				return -1;
+			}
+			if (!strcmp(a, "--serial"))
+				o->serial = val;
+			else
+				o->serial2 = val;
+		} else if (!strcmp(a, "--hda")) {
+			o->hda = val;
+		} else if (!strcmp(a, "--hdb")) {
+			o->hdb = val;
+		} else if (!strcmp(a, "--cdrom")) {
+			o->cdrom = val;
+		} else if (!strcmp(a, "--snapshot")) {
+			o->snapshot = true;
+		} else if (!strcmp(a, "--rtc-base")) {
+			if (cmos_parse_time(val, &o->rtc_base) < 0) {
+				fprintf(stderr,
+					"popek: --rtc-base: '%s' is not a UTC time YYYY-MM-DDTHH:MM:SS "
+					"from 1970 to 2099\n",
+					val);
+				return -1;
+			}
+			o->rtc_base_set = true;
 		/* Device options: each device adds its branches above this line
 		 * (and its name to takes_value when it takes a value). */
 		} else {
 			fprintf(stderr, "popek: unknown option '%s' (see popek --help)\n", argv[i]);
 			return -1;
 		}
+	}
+	/* One terminal cannot be two serial ports: its input would be split. */
+	if (!strcmp(o->serial, "stdio") && !strcmp(o->serial2, "stdio")) {
+		fprintf(stderr, "popek: --serial and --serial2 cannot both be stdio "
+				"(COM1 is stdio unless --serial says otherwise)\n");
+		return -1;
 	}
 	return 0;
 }

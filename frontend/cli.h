@@ -26,6 +26,13 @@ struct options {
 	double timeout_s;        /* 0: none */
 	uint64_t max_insns;      /* 0: none */
 	bool stats;
+	const char *serial;      /* COM1: "stdio" (default), "none" or "file:PATH" */
+	const char *serial2;     /* COM2: "none" (default), "stdio" or "file:PATH" */
+	const char *hda, *hdb;   /* IDE disk images (primary master, slave) */
+	const char *cdrom;       /* ISO image in the CD-ROM drive */
+	bool snapshot;           /* disk writes stay in memory */
+	int64_t rtc_base;        /* --rtc-base: RTC start, seconds since 1970 UTC */
+	bool rtc_base_set;
 	/* Device options: each device adds its fields above this line. */
 };
 

@@ -66,6 +66,8 @@ int headless_run(struct machine *m, const struct options *o)
 				"popek: guest halted with interrupts disabled at %04X:%08X\n",
 				cpu->seg[SEG_CS].sel, cpu->eip);
 			status = EXIT_GUEST_HALTED;
+		} else if (why == MACHINE_QUIT) {
+			status = 0; /* the serial backend has said so already */
 		} else if (why == MACHINE_RESET) {
 			fprintf(stderr, "popek: guest requested a system reset at %04X:%08X\n",
 				cpu->seg[SEG_CS].sel, cpu->eip);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "frontend/cli.h"
 #include "frontend/headless.h"
@@ -85,6 +86,17 @@ int main(int argc, char **argv)
 		}
 	}
 	cfg.debugcon = debugcon;
+	cfg.serial[0] = o.serial;
+	cfg.serial[1] = o.serial2;
+	cfg.hda = o.hda;
+	cfg.hdb = o.hdb;
+	cfg.cdrom = o.cdrom;
+	cfg.snapshot = o.snapshot;
+	cfg.disk_warn = stderr;
+	/* The real-time clock starts at --rtc-base, or else at the host's clock
+	 * (UTC) at start-up: the one place a headless run reads the host clock
+	 * for the guest. With --rtc-base a run is fully deterministic. */
+	cfg.rtc_base = o.rtc_base_set ? o.rtc_base : (int64_t)time(NULL);
 	/* Device options become machine configuration above this line. */
 
 	struct machine *m = malloc(sizeof(*m));
@@ -97,6 +109,9 @@ int main(int argc, char **argv)
 	}
 	free(bios); /* the machine keeps its own copy */
 
+	/* Frontend selection: each frontend adds its branch above the
+	 * headless default (the window when a display is present and
+	 * --headless is not given; the stepper with --step). */
 	int status = headless_run(m, &o);
 
 	machine_free(m);

@@ -30,8 +30,11 @@ int clock_add_event(struct clock *c, const char *name, void (*fire)(void *, uint
 
 void clock_arm(struct clock *c, int id, uint64_t deadline_ns)
 {
-	if (id >= 0 && (unsigned)id < c->count)
+	if (id >= 0 && (unsigned)id < c->count) {
 		c->events[id].deadline = deadline_ns;
+		if (deadline_ns != CLOCK_NEVER)
+			c->armed = true;
+	}
 }
 
 void clock_disarm(struct clock *c, int id)

@@ -29,6 +29,9 @@ struct clock {
 	uint64_t idle_ns;     /* time skipped by HLT */
 	struct clock_event events[CLOCK_MAX_EVENTS];
 	unsigned count;
+	/* Set by clock_arm: a device scheduled something, perhaps earlier
+	 * than the deadline the CPU is running towards (see cpu_clip_budget). */
+	bool armed;
 };
 
 void clock_init(struct clock *c);

@@ -9,6 +9,13 @@
  */
 #include "vmm/machine.h"
 
+/* A quit asked for from the serial terminal (a clock event polls it, so
+ * the CPU's stop field, which each run starts afresh, cannot carry it). */
+static bool machine_quit_requested(const struct machine *m)
+{
+	return m->serial[0].quit_requested || m->serial[1].quit_requested;
+}
+
 enum machine_stop machine_run(struct machine *m, uint64_t ns)
 {
 	struct cpu *cpu = &m->cpu;
@@ -31,6 +38,8 @@ enum machine_stop machine_run(struct machine *m, uint64_t ns)
 
 		enum cpu_stop why = cpu_run(cpu, budget);
 		clock_run_due(clk);
+		if (machine_quit_requested(m))
+			return MACHINE_QUIT;
 
 		switch (why) {
 		case CPU_STOP_REQUEST:
@@ -42,7 +51,10 @@ enum machine_stop machine_run(struct machine *m, uint64_t ns)
 		case CPU_STOP_SHUTDOWN:
 			return MACHINE_SHUTDOWN;
 		case CPU_STOP_HALT: {
-			/* Only an NMI or an interrupt can end a HLT. */
+			/* Only an NMI or an interrupt can end a HLT; one that is
+			 * already pending ends it now, without skipping time. */
+			if (cpu->nmi_pending || ((cpu->eflags & FLAG_IF) && cpu->intr))
+				break;
 			uint64_t next = clock_next_deadline(clk);
 			bool can_wake = cpu->nmi_pending ||
 					((cpu->eflags & FLAG_IF) && (cpu->intr || next != CLOCK_NEVER));
@@ -54,6 +66,8 @@ enum machine_stop machine_run(struct machine *m, uint64_t ns)
 			}
 			clock_skip_to(clk, next);
 			clock_run_due(clk);
+			if (machine_quit_requested(m))
+				return MACHINE_QUIT;
 			break;
 		}
 		case CPU_STOP_BUDGET:

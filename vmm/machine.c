@@ -22,6 +22,70 @@ void machine_request_reset(struct machine *m)
 	m->cpu.stop = CPU_STOP_REQUEST;
 }
 
+/* The master PIC's INT output is the CPU's INTR pin. */
+static void machine_set_intr(void *opaque, int pin, int level)
+{
+	struct machine *m = opaque;
+	m->cpu.intr = level != 0;
+}
+
+/* The CPU's INTA cycle goes to the PIC. */
+static uint8_t machine_intr_ack(void *opaque)
+{
+	struct machine *m = opaque;
+	return pic_intr_ack(&m->pic);
+}
+
+/* The guest moved the VGA's BAR0 (or switched memory decoding). While
+ * firmware sizes the BAR it reads as all-ones: an address whose range would
+ * cover RAM or the firmware at the top of memory is not a place to map the
+ * framebuffer, so it only unmaps. */
+static void machine_vga_bar_moved(void *opaque, int bar, uint32_t addr)
+{
+	struct machine *m = opaque;
+	if (bar != 0)
+		return;
+	uint64_t end = (uint64_t)addr + VGA_LFB_SIZE;
+	if (addr < m->mem.ram_size || end > 0x100000000ull - (16u << 20))
+		addr = 0;
+	vga_map_lfb(&m->vga, &m->mem, addr);
+	/* The physical map changed under any cached translation. */
+	mmu_flush(&m->cpu, false);
+}
+
+/* FERR# of the x87 drives IRQ13 on a PC (used when CR0.NE is clear). */
+#define FPU_IRQ 13
+#define FPU_ERROR_PORT 0xF0
+
+static void machine_fpu_ferr(void *opaque, bool level)
+{
+	struct machine *m = opaque;
+	pic_set_irq(&m->pic, FPU_IRQ, level);
+}
+
+/* Any write to port 0xF0 acknowledges the error: IRQ13 drops and IGNNE#
+ * lets the interrupted x87 instruction complete. */
+static void machine_fpu_port_write(void *opaque, uint16_t port, uint8_t v)
+{
+	struct machine *m = opaque;
+	(void)port;
+	(void)v;
+	pic_set_irq(&m->pic, FPU_IRQ, false);
+	fpu_set_ignne(&m->cpu.fpu, true);
+}
+
+static uint8_t machine_fpu_port_read(void *opaque, uint16_t port)
+{
+	(void)opaque;
+	(void)port;
+	return 0xFF;
+}
+
+static const struct io_ops machine_fpu_port_ops = {
+	.read8 = machine_fpu_port_read,
+	.write8 = machine_fpu_port_write,
+};
+
 /* machine_request_reset in the shape device callbacks take. */
 static void machine_reset_callback(void *opaque)
 {
@@ -34,7 +98,24 @@ void machine_set_a20(struct machine *m, enum machine_a20_source src, bool on)
 	bool any = false;
 	for (int i = 0; i < A20_SOURCES; i++)
 		any |= m->a20[i];
-	m->mem.a20_mask = any ? 0xFFFFFFFFu : ~(1u << 20);
+	uint32_t mask = any ? 0xFFFFFFFFu : ~(1u << 20);
+	if (mask != m->mem.a20_mask) {
+		m->mem.a20_mask = mask;
+		/* Cached translations point at the old physical pages. */
+		mmu_flush(&m->cpu, false);
+	}
+}
+
+/* machine_set_a20 in the shape device callbacks take: the keyboard
+ * controller's output port and port 0x92 are separate sources. */
+static void machine_kbc_a20(void *opaque, bool on)
+{
+	machine_set_a20(opaque, A20_KBC, on);
+}
+
+static void machine_port92_a20(void *opaque, bool on)
+{
+	machine_set_a20(opaque, A20_PORT92, on);
 }
 
 int machine_init(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
@@ -88,6 +169,110 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 		machine_free(m);
 		return -1;
 	}
+	m->cpu.hooks.intr_ack = machine_intr_ack;
+	m->cpu.hooks.opaque = m;
+	/* The x87's error output: FERR# to IRQ13 (with CR0.NE clear), and
+	 * port 0xF0, where the handler clears it and asserts IGNNE#. */
+	m->cpu.fpu.ferr = machine_fpu_ferr;
+	m->cpu.fpu.ferr_opaque = m;
+	if (io_register(&m->io, FPU_ERROR_PORT, 1, &machine_fpu_port_ops, m, "x87 error") < 0) {
+		snprintf(err, errlen, "cannot register the x87 error port");
+		machine_free(m);
+		return -1;
+	}
+	if (pic_init(&m->pic, &m->io, (struct irq_line){ machine_set_intr, m, 0 }) < 0 ||
+	    pit_init(&m->pit, &m->io, &m->clock, pic_irq_input(&m->pic, 0)) < 0 ||
+	    sysctl_init(&m->sysctl, &m->io, &m->clock, &m->pit) < 0) {
+		snprintf(err, errlen, "cannot set up the interrupt controller and timer");
+		machine_free(m);
+		return -1;
+	}
+	/* The serial ports: each backend opens first, so the UART can hook
+	 * itself to it; Ctrl-A x on the terminal asks the run to stop. */
+	static const uint16_t com_base[2] = {UART_COM1_BASE, UART_COM2_BASE};
+	static const unsigned com_irq[2] = {UART_COM1_IRQ, UART_COM2_IRQ};
+	for (int i = 0; i < 2; i++) {
+		if (serial_backend_open(&m->serial[i], cfg->serial[i], i ? "--serial2" : "--serial",
+					&m->clock, err, errlen) < 0) {
+			machine_free(m);
+			return -1;
+		}
+		m->serial[i].quit = machine_request_stop;
+		m->serial[i].quit_opaque = m;
+		if (uart_init(&m->com[i], &m->io, &m->clock, com_base[i],
+			      pic_irq_input(&m->pic, com_irq[i]), &m->serial[i]) < 0) {
+			snprintf(err, errlen, "cannot set up serial port COM%d", i + 1);
+			machine_free(m);
+			return -1;
+		}
+	}
+	if (vga_init(&m->vga, &m->io, &m->mem, &m->clock) < 0) {
+		snprintf(err, errlen, "cannot set up the VGA (out of memory?)");
+		machine_free(m);
+		return -1;
+	}
+	/* The VGA as a PCI display function (the Bochs/QEMU standard VGA IDs
+	 * that Linux's bochs driver and VBE BIOSes look for), its linear
+	 * framebuffer in BAR0. */
+	struct pci_function *vga_fn = pci_add_function(&m->pci, MACHINE_DEVFN_VGA, "vga", 0x1234,
+						       0x1111, 0x03000002);
+	if (!vga_fn) {
+		snprintf(err, errlen, "cannot add the VGA to the PCI bus");
+		machine_free(m);
+		return -1;
+	}
+	pci_set_bar(vga_fn, 0, VGA_LFB_SIZE, false, true, VGA_LFB_DEFAULT_BASE);
+	vga_fn->cfg[PCI_COMMAND] = 0x03; /* decoding, as the LFB is mapped at power-on */
+	vga_fn->bar_moved = machine_vga_bar_moved;
+	vga_fn->opaque = m;
+	/* IDE: a refused disk image ends the start-up. The CD-ROM drive is
+	 * always there (secondary master), empty without --cdrom. */
+	if (ata_init(&m->ata, &m->io, pic_irq_input(&m->pic, ATA_PRIMARY_IRQ),
+		     pic_irq_input(&m->pic, ATA_SECONDARY_IRQ)) < 0) {
+		snprintf(err, errlen, "cannot set up the ATA controller");
+		machine_free(m);
+		return -1;
+	}
+	if ((cfg->hda && ata_attach_disk(&m->ata, 0, 0, cfg->hda, "--hda", cfg->snapshot, err,
+					 errlen) < 0) ||
+	    (cfg->hdb && ata_attach_disk(&m->ata, 0, 1, cfg->hdb, "--hdb", cfg->snapshot, err,
+					 errlen) < 0) ||
+	    ata_attach_cdrom(&m->ata, 1, 0, cfg->cdrom, "--cdrom", err, errlen) < 0) {
+		machine_free(m);
+		return -1;
+	}
+	for (unsigned i = 0; i < 2; i++) {
+		if (cfg->disk_warn && ata_write_protected(&m->ata, 0, i))
+			fprintf(cfg->disk_warn,
+				"popek: %s %s is read-only; the guest sees a write-protected disk\n",
+				i ? "--hdb" : "--hda", i ? cfg->hdb : cfg->hda);
+	}
+	/* The RTC and CMOS RAM (IRQ8), the keyboard controller (IRQ1, IRQ12;
+	 * A20 and reset through its output port) and port 0x92. The CMOS
+	 * configuration bytes describe this board: its RAM, its hard disks and
+	 * the boot order. */
+	struct cmos_config cmos_cfg = {
+		.ram_size = m->mem.ram_size,
+		.rtc_start = cfg->rtc_base,
+		.boot_order = cfg->boot_order ? cfg->boot_order : "cd",
+		.hard_disks = (cfg->hda ? CMOS_HD0 : 0u) | (cfg->hdb ? CMOS_HD1 : 0u),
+		.fpu = false, /* the equipment byte's x87 bit: set once the CPU has one */
+		.ps2_mouse = true,
+	};
+	if (cmos_boot_order_check(cmos_cfg.boot_order) < 0) {
+		snprintf(err, errlen, "boot order '%s' is not up to three of a, c, d and n",
+			 cmos_cfg.boot_order);
+		machine_free(m);
+		return -1;
+	}
+	if (cmos_init(&m->cmos, &m->io, &m->clock, pic_irq_input(&m->pic, 8), &cmos_cfg) < 0 ||
+	    i8042_init(&m->kbc, &m->io, &m->clock, pic_irq_input(&m->pic, 1),
+		       pic_irq_input(&m->pic, 12), machine_kbc_a20, machine_reset_callback, m) < 0 ||
+	    port92_init(&m->port92, &m->io, machine_port92_a20, machine_reset_callback, m) < 0) {
+		snprintf(err, errlen, "cannot set up the RTC, keyboard controller and port 0x92");
+		machine_free(m);
+		return -1;
+	}
 	/* Devices: each device adds its initialisation above this line. On
 	 * failure: snprintf(err, errlen, ...), machine_free(m), return -1. */
 	return 0;
@@ -95,6 +280,12 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 
 void machine_free(struct machine *m)
 {
+	/* Flush the serial output and put the terminal back. */
+	serial_backend_close(&m->serial[0]);
+	serial_backend_close(&m->serial[1]);
+	vga_free(&m->vga);
+	/* Disk images: written sectors flushed to the host disk, locks freed. */
+	ata_free(&m->ata);
 	/* Devices: each device adds its teardown (flush files, restore the
 	 * terminal, free buffers) above this line; it must be safe on a device
 	 * whose init never ran (the struct is zeroed). */

@@ -15,8 +15,18 @@
 
 #include "cpu/cpu.h"
 #include "cpu/icache.h"
+#include "devices/ata.h"
+#include "devices/cmos.h"
 #include "devices/debug_ports.h"
+#include "devices/i8042.h"
 #include "devices/pci.h"
+#include "devices/pic.h"
+#include "devices/pit.h"
+#include "devices/port92.h"
+#include "devices/serial_backend.h"
+#include "devices/sysctl.h"
+#include "devices/uart.h"
+#include "devices/vga.h"
 #include "vmm/clock.h"
 #include "vmm/io_bus.h"
 #include "vmm/phys_mem.h"
@@ -29,6 +39,16 @@ struct machine_config {
 	bool log_post;              /* log every POST code write to post_log */
 	FILE *post_log;
 	int exit_port;              /* debug-exit port, -1 for none */
+	/* COM1/COM2 host ends: "stdio", "file:PATH", "none" (NULL: none). */
+	const char *serial[2];
+	/* ATA disk images (NULL: none). With snapshot, guest writes stay in
+	 * memory and no image file is written. A read-only hard disk image is
+	 * announced on disk_warn (NULL: silently). */
+	const char *hda, *hdb, *cdrom;
+	bool snapshot;
+	FILE *disk_warn;
+	int64_t rtc_base;           /* RTC start: seconds since 1970-01-01 00:00 UTC */
+	const char *boot_order;     /* CMOS boot order: up to three of a, c, d, n (NULL: "cd") */
 	/* Device configuration: each device adds its fields above this line. */
 };
 
@@ -40,7 +60,11 @@ enum machine_stop {
 	MACHINE_SHUTDOWN,       /* triple fault */
 	MACHINE_INSN_LIMIT,     /* reached the instruction limit */
 	MACHINE_RESET,          /* a device asked for a reset (keyboard controller, 0x92, 0xCF9) */
+	MACHINE_QUIT,           /* the user asked to quit (Ctrl-A x on the serial terminal) */
 };
+
+/* PCI slot of the VGA on bus 0 (02.0), after the chipset's 00.0 and 01.x. */
+#define MACHINE_DEVFN_VGA 0x10
 
 /* Sources of the A20 gate: the line is on when any of them enables it. */
 enum machine_a20_source { A20_KBC, A20_PORT92, A20_SOURCES };
@@ -56,6 +80,16 @@ struct machine {
 	bool reset_requested;
 	bool a20[A20_SOURCES];
 	struct pci_bus pci;
+	struct pic pic;          /* 8259A pair; its output is the CPU's INTR */
+	struct pit pit;          /* 8254; counter 0 on IRQ0 */
+	struct sysctl sysctl;    /* port 0x61 */
+	struct serial_backend serial[2]; /* host ends of COM1/COM2 */
+	struct uart com[2];      /* 16550A UARTs: COM1 0x3F8 IRQ4, COM2 0x2F8 IRQ3 */
+	struct vga vga;          /* VGA + Bochs VBE: ports 0x3B4-0x3DA, 0x1CE; 0xA0000; LFB */
+	struct ata ata;          /* IDE: 0x1F0 IRQ14 (--hda/--hdb), 0x170 IRQ15 (CD-ROM) */
+	struct cmos cmos;        /* MC146818 RTC and CMOS RAM: 0x70-0x71, IRQ8 */
+	struct i8042 kbc;        /* keyboard controller, PS/2 keyboard and mouse: 0x60/0x64, IRQ1/12 */
+	struct port92 port92;    /* system control port A: fast A20 and reset */
 	/* Devices: each device adds its struct above this line. */
 };
 

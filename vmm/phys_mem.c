@@ -114,6 +114,43 @@ int phys_mem_map_mmio(struct phys_mem *pm, uint32_t base, uint32_t size, const s
 	return 0;
 }
 
+/* A page phys_mem_map_ram() may unmap: host-backed, but neither guest RAM
+ * nor the firmware image. */
+static bool phys_is_mapped_host(const struct phys_mem *pm, uint32_t pn)
+{
+	const uint8_t *h = pm->host[pn];
+	if (!h || (pm->flags[pn] & PHYS_PAGE_MMIO))
+		return false;
+	if (pm->ram && h >= pm->ram && h < pm->ram + pm->ram_size)
+		return false;
+	return !(pm->rom && h >= pm->rom && h < pm->rom + pm->rom_size);
+}
+
+int phys_mem_map_ram(struct phys_mem *pm, uint32_t base, uint32_t size, uint8_t *host)
+{
+	uint64_t end = (uint64_t)base + size;
+	if (size == 0 || end > 0x100000000ull || ((base | size) & (PHYS_PAGE_SIZE - 1)))
+		return -1;
+	uint32_t first = phys_page_of(base), count = size >> PHYS_PAGE_SHIFT;
+	for (uint32_t i = 0; i < count; i++) {
+		uint32_t pn = first + i;
+		bool ok = host ? !pm->host[pn] && !(pm->flags[pn] & PHYS_PAGE_MMIO) :
+				 phys_is_mapped_host(pm, pn);
+		if (!ok)
+			return -1;
+	}
+	if (host) {
+		phys_map_pages(pm, first, count, host, PHYS_PAGE_WRITABLE);
+		return 0;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		pm->host[first + i] = NULL;
+		pm->flags[first + i] = 0;
+		pm->code_gen[first + i]++;
+	}
+	return 0;
+}
+
 static const struct mmio_region *phys_find_mmio(const struct phys_mem *pm, uint32_t addr)
 {
 	for (unsigned i = 0; i < pm->mmio_count; i++) {

@@ -73,6 +73,16 @@ int phys_mem_map_bios(struct phys_mem *pm, const uint8_t *image, uint32_t size);
 int phys_mem_map_mmio(struct phys_mem *pm, uint32_t base, uint32_t size,
 		      const struct mmio_ops *ops, void *opaque);
 
+/* Maps `size` bytes of host memory at `base` as RAM-like pages, directly
+ * readable and writable like guest RAM: a video card's linear framebuffer is
+ * host memory the CPU should reach without a callback per access. The caller
+ * keeps owning the buffer. The range must be page aligned, below 4 GiB and
+ * entirely unmapped (no RAM, ROM, MMIO or earlier mapping). With host ==
+ * NULL, a range mapped this way is unmapped again (it reads all-ones) and
+ * whatever code was decoded from it is invalidated, so a device can move
+ * its memory (a PCI BAR). Returns 0, or -1 (and changes nothing). */
+int phys_mem_map_ram(struct phys_mem *pm, uint32_t base, uint32_t size, uint8_t *host);
+
 /* Marks the page holding `addr` as holding code (see PHYS_PAGE_CODE). Only
  * RAM pages are marked; ROM cannot change. */
 void phys_mark_code(struct phys_mem *pm, uint32_t addr);

@@ -51,6 +51,7 @@ static void port_in(struct cpu *cpu, uint16_t port, unsigned size)
 	cpu_check_io(cpu, port, size);
 	cpu_sync_clock(cpu);
 	cpu_set_reg(cpu, REG_EAX, size, io_read(cpu->io, port, size));
+	cpu_after_device_access(cpu);
 }
 
 static void port_out(struct cpu *cpu, uint16_t port, unsigned size)
@@ -59,6 +60,7 @@ static void port_out(struct cpu *cpu, uint16_t port, unsigned size)
 	cpu_check_io(cpu, port, size);
 	cpu_sync_clock(cpu);
 	io_write(cpu->io, port, cpu_get_reg(cpu, REG_EAX, size), size);
+	cpu_after_device_access(cpu);
 }
 
 VMM_ROUTINE(vmm_in_AL_Ib)
@@ -129,6 +131,7 @@ static void string_io(struct cpu *cpu, const struct x86_insn *in, unsigned size,
 		} else {
 			io_write(cpu->io, port, cpu_read(cpu, in->seg, off, size), size);
 		}
+		cpu_after_device_access(cpu);
 		cpu_set_reg(cpu, idx, as, off + (uint32_t)step);
 		if (!rep)
 			return;

@@ -4,10 +4,11 @@
  * These are the instructions that define what machine the guest believes it
  * runs on, so each one's checks follow the Intel SDM closely: which modes
  * allow it (#UD), which privilege (#GP(0)), and what is stored. There is no
- * paging, TLB or cache model yet: CR3 and the PG bit are stored, INVLPG and
- * the cache flushes only count themselves.
+ * cache model: the cache flushes only count themselves. Writes to CR0, CR3
+ * and CR4 flush the paging TLB (cpu/mmu.h) as the SDM says a P6 does.
  */
 #include "cpu/access.h"
+#include "cpu/debug.h"
 #include "cpu/seg.h"
 #include "vmm/clock.h"
 #include "vmm/priv.h"
@@ -16,16 +17,7 @@
 #define CR0_KNOWN                                                                                  \
 	(CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD | \
 	 CR0_PG)
-/* CR4 bits a Pentium II accepts here: VME PVI TSD DE PSE PGE PCE. */
-enum {
-	CR4_VME = 1u << 0,
-	CR4_PVI = 1u << 1,
-	CR4_TSD = 1u << 2,
-	CR4_DE = 1u << 3,
-	CR4_PSE = 1u << 4,
-	CR4_PGE = 1u << 7,
-	CR4_PCE = 1u << 8,
-};
+/* CR4 bits a Pentium II accepts here (named in cpu/cpu.h). */
 #define CR4_KNOWN (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PGE | CR4_PCE)
 /* CR3: page directory base, PCD and PWT. */
 #define CR3_KNOWN 0xFFFFF018u
@@ -86,7 +78,30 @@ static void write_cr0(struct cpu *cpu, uint32_t v)
 		cpu_raise_err(cpu, EXC_GP, 0);
 	if ((v & CR0_NW) && !(v & CR0_CD))
 		cpu_raise_err(cpu, EXC_GP, 0);
+	/* Turning paging on or off, or changing WP (which the TLB's write
+	 * permissions depend on), flushes every entry, global ones too. */
+	if ((cpu->cr[0] ^ v) & (CR0_PG | CR0_WP))
+		mmu_flush(cpu, false);
 	cpu->cr[0] = v;
+	cpu_update_mode(cpu);
+}
+
+/* CR3: every write flushes the non-global TLB entries, even rewriting the
+ * same value (the usual way to flush). */
+static void write_cr3(struct cpu *cpu, uint32_t v)
+{
+	cpu->cr[3] = v & CR3_KNOWN;
+	mmu_flush(cpu, true);
+}
+
+/* CR4: changing PGE, PSE or PAE flushes every entry, global ones too. */
+static void write_cr4(struct cpu *cpu, uint32_t v)
+{
+	if (v & ~(uint32_t)CR4_KNOWN)
+		cpu_raise_err(cpu, EXC_GP, 0);
+	if ((cpu->cr[4] ^ v) & (MMU_CR4_PGE | MMU_CR4_PSE | MMU_CR4_PAE))
+		mmu_flush(cpu, false);
+	cpu->cr[4] = v;
 	cpu_update_mode(cpu);
 }
 
@@ -98,17 +113,16 @@ VMM_ROUTINE(vmm_mov_Cd_Rd)
 	switch (n) {
 	case 0: write_cr0(cpu, v); break;
 	case 2: cpu->cr[2] = v; break;
-	case 3: cpu->cr[3] = v & CR3_KNOWN; break;
-	case 4:
-		if (v & ~(uint32_t)CR4_KNOWN)
-			cpu_raise_err(cpu, EXC_GP, 0);
-		cpu->cr[4] = v;
-		cpu_update_mode(cpu);
-		break;
+	case 3: write_cr3(cpu, v); break;
+	case 4: write_cr4(cpu, v); break;
 	}
 }
 
-/* DR4 and DR5 are aliases of DR6 and DR7 unless CR4.DE makes them #UD. */
+/* DR4 and DR5 are aliases of DR6 and DR7 unless CR4.DE makes them #UD.
+ * With DR7.GD ("general detect") set, any MOV DRn is a #DB fault with
+ * DR6.BD set; GD is cleared so that the handler can use the registers. As
+ * for every fault but an instruction breakpoint, the pushed EFLAGS image
+ * has RF set. */
 static unsigned dr_index(struct cpu *cpu, const struct x86_insn *in)
 {
 	unsigned n = in->reg;
@@ -118,6 +132,12 @@ static unsigned dr_index(struct cpu *cpu, const struct x86_insn *in)
 		n += 2;
 	}
 	require_cpl0(cpu);
+	if (cpu->dr[7] & DR7_GD) {
+		cpu->dr[6] |= DR6_BD;
+		cpu->dr[7] &= ~(uint32_t)DR7_GD;
+		cpu->eflags |= FLAG_RF;
+		cpu_raise(cpu, EXC_DB);
+	}
 	return n;
 }
 
@@ -128,8 +148,8 @@ VMM_ROUTINE(vmm_mov_Rd_Dd)
 	cpu->regs[in->rm] = cpu->dr[n];
 }
 
-/* Breakpoints are stored but not yet matched (nor is DR7.GD's general
- * detect); DR6 and DR7 keep their fixed bits as a P6 reads them. */
+/* DR6 and DR7 keep their fixed bits as a P6 reads them. A new address or
+ * control value re-arms the breakpoints (cpu/debug.c). */
 VMM_ROUTINE(vmm_mov_Dd_Rd)
 {
 	cpu->vmm_calls[VMM_STAT_MOV_DR]++;
@@ -140,6 +160,8 @@ VMM_ROUTINE(vmm_mov_Dd_Rd)
 	else if (n == 7)
 		v = (v & 0xFFFF23FFu) | 0x00000400u;
 	cpu->dr[n] = v;
+	if (n != 6)
+		cpu_debug_update(cpu);
 }
 
 VMM_ROUTINE(vmm_lmsw)
@@ -420,7 +442,8 @@ VMM_ROUTINE(vmm_invlpg)
 	if (in->mod == 3)
 		cpu_raise(cpu, EXC_UD);
 	require_cpl0(cpu);
-	/* No TLB yet: nothing to invalidate. */
+	/* The operand's linear address; INVLPG checks no segment limit. */
+	mmu_invlpg(cpu, cpu->seg[in->seg].base + insn_ea(cpu, in));
 }
 
 VMM_ROUTINE(vmm_wbinvd)
@@ -493,14 +516,17 @@ VMM_ROUTINE(vmm_rdpmc)
 /* --- CPUID -------------------------------------------------------------------- */
 
 /* CPUID.1:EDX feature bits. Only what the CPU really implements is
- * advertised: there is no x87 yet (so no FPU), no paging (so no PSE, PGE,
- * PAE or MTRR), no debug extensions or VME matching (so no DE, VME), no
- * MMX. */
+ * advertised: the x87 (FPU), but no PAE or MTRR, no I/O
+ * breakpoints (so no DE), no MMX. */
 enum {
+	CPUID_FPU = 1u << 0,
+	CPUID_VME = 1u << 1,
+	CPUID_PSE = 1u << 3,
 	CPUID_TSC = 1u << 4,
 	CPUID_MSR = 1u << 5,
 	CPUID_CX8 = 1u << 8,
 	CPUID_SEP = 1u << 11,
+	CPUID_PGE = 1u << 13,
 	CPUID_CMOV = 1u << 15,
 };
 #define CPUID_MAX_LEAF 2
@@ -526,7 +552,8 @@ VMM_ROUTINE(vmm_cpuid)
 		a = CPU_SIGNATURE;
 		b = 0;
 		c = 0;
-		d = CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_SEP | CPUID_CMOV;
+		d = CPUID_FPU | CPUID_VME | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_SEP |
+		    CPUID_PGE | CPUID_CMOV;
 		break;
 	default:
 		/* One round; ITLB 4K (01h) and 4M (02h), DTLB 4K (03h); L2

@@ -4,9 +4,12 @@
  *
  * Each iteration fills a small RAM with random bytes, points every
  * interrupt vector into the random code, loads random registers and runs a
- * bounded number of instructions, once in real mode and once in flat 32-bit
+ * bounded number of instructions, once in real mode, once in flat 32-bit
  * protected mode (a GDT with flat code and data descriptors, an IDT of
- * interrupt gates into the random code). The I/O bus has no devices. The
+ * interrupt gates into the random code), and once in flat 32-bit protected
+ * mode with paging (identity-mapped page tables with random holes and
+ * rights, 4 MiB and global pages, CR0.WP, at CPL 0 or 3). The I/O bus has
+ * no devices. The
  * generator has a fixed seed and each iteration derives its own seed from
  * it, so a failing iteration can be rerun alone (--iter).
  *
@@ -33,11 +36,19 @@
 #define FUZZ_RAM_SIZE (1u << 20)
 #define FUZZ_GDT 0x0800u   /* 8 descriptors */
 #define FUZZ_IDT 0x1000u   /* 256 gates */
+#define FUZZ_TSS 0x1800u   /* 32-bit TSS: the ring-0 stack for CPL 3 runs */
+#define FUZZ_PD 0x2000u    /* page directory */
+#define FUZZ_PT 0x3000u    /* one page table: linear 0-4 MiB */
 #define FUZZ_CODE 0x10000u /* 64 KiB of random code (real mode: CS = 0x1000) */
 #define FUZZ_CODE_SIZE 0x10000u
 #define FUZZ_WATCHDOG_S 120 /* a whole run taking longer than this is a hang */
 
-enum { SEL_CODE32 = 0x08, SEL_DATA32 = 0x10, SEL_CODE16 = 0x18, SEL_DATA16 = 0x20 };
+enum { SEL_CODE32 = 0x08, SEL_DATA32 = 0x10, SEL_CODE16 = 0x18, SEL_DATA16 = 0x20,
+       SEL_CODE32_R3 = 0x2B, SEL_DATA32_R3 = 0x33 };
+
+/* The modes a run can start in. */
+enum { MODE_REAL, MODE_FLAT32, MODE_PAGED32, MODE_COUNT };
+static const char *const mode_names[MODE_COUNT] = { "real", "flat32", "paged32" };
 
 struct fuzz_machine {
 	struct phys_mem pm;
@@ -157,15 +168,80 @@ static void setup_flat32(struct fuzz_machine *m, uint64_t *s)
 	cpu_update_mode(cpu);
 }
 
+/* Flat 32-bit protected mode with paging: the page directory maps linear
+ * 0-4 MiB through one page table onto physical 0-4 MiB (RAM is the first
+ * MiB), entry by entry with random holes and rights; the next 4 MiB alias
+ * it again, as a 4 MiB page or through the same table. CR4.PSE/PGE and
+ * CR0.WP are random, and half the runs start at CPL 3 (with a TSS naming a
+ * ring-0 stack so interrupts can reach the ring-0 gates). */
+static void setup_paged32(struct fuzz_machine *m, uint64_t *s)
+{
+	struct cpu *cpu = &m->cpu;
+	uint8_t *ram = m->pm.ram;
+	setup_flat32(m, s);
+	uint64_t r = rng_next(s);
+	bool pse = r & 1, pge = r & 2, wp = r & 4, user = r & 8;
+
+	for (uint32_t i = 0; i < 1024; i++) {
+		uint64_t f = rng_next(s);
+		uint32_t pte = i << 12 | PTE_P | PTE_RW | PTE_US;
+		if (f % 16 == 0)
+			pte &= ~(uint32_t)PTE_P;
+		if ((f >> 8) % 8 == 0)
+			pte &= ~(uint32_t)PTE_RW;
+		if ((f >> 16) % 8 == 0)
+			pte &= ~(uint32_t)PTE_US;
+		if ((f >> 24) % 8 == 0)
+			pte |= PTE_G;
+		if ((f >> 32) % 4 == 0)
+			pte |= PTE_A | PTE_D;
+		put32(ram + FUZZ_PT + i * 4, pte);
+	}
+	/* The tables themselves, the GDT, IDT and TSS stay mapped for ring 0:
+	 * a fault can still be delivered (random code may overwrite them
+	 * anyway). */
+	for (uint32_t i = 0; i < FUZZ_PT / 0x1000 + 1; i++)
+		put32(ram + FUZZ_PT + i * 4, i << 12 | PTE_P | PTE_RW);
+	memset(ram + FUZZ_PD, 0, 0x1000);
+	put32(ram + FUZZ_PD, FUZZ_PT | PTE_P | PTE_RW | PTE_US);
+	put32(ram + FUZZ_PD + 4, pse ? (PTE_P | PTE_RW | PTE_US | PTE_PS)
+				     : (FUZZ_PT | PTE_P | PTE_RW | PTE_US));
+
+	put_desc(ram + FUZZ_GDT + (SEL_CODE32_R3 & ~3), 0, 0xFFFFFFFFu, 0xFB, true);
+	put_desc(ram + FUZZ_GDT + (SEL_DATA32_R3 & ~3), 0, 0xFFFFFFFFu, 0xF3, true);
+	memset(ram + FUZZ_TSS, 0, 0x68);
+	put32(ram + FUZZ_TSS + 4, FUZZ_CODE + FUZZ_CODE_SIZE + (uint32_t)(rng_next(s) % 0x10000));
+	put32(ram + FUZZ_TSS + 8, SEL_DATA32);
+	cpu->tr = (struct seg_cache){ .sel = 0x38, .attr = 0x8B, .base = FUZZ_TSS, .limit = 0x67 };
+
+	cpu->cr[3] = FUZZ_PD;
+	cpu->cr[4] = (pse ? MMU_CR4_PSE : 0) | (pge ? MMU_CR4_PGE : 0);
+	cpu->cr[0] |= CR0_PG | (wp ? CR0_WP : 0);
+	if (user) {
+		cpu->seg[SEG_CS].sel = SEL_CODE32_R3;
+		cpu->seg[SEG_CS].attr = 0xC0FB;
+		for (int sg = 0; sg < SEG_COUNT; sg++)
+			if (sg != SEG_CS)
+				cpu->seg[sg] = (struct seg_cache){ .sel = SEL_DATA32_R3,
+								   .attr = 0xC0F3,
+								   .base = 0,
+								   .limit = 0xFFFFFFFFu };
+	}
+	cpu_update_mode(cpu);
+}
+
 /* One run: `code` (when given) replaces the start of the random code and
  * becomes the entry point. */
-static void fuzz_run(struct fuzz_machine *m, uint64_t seed, bool flat32, uint64_t budget,
+static void fuzz_run(struct fuzz_machine *m, uint64_t seed, int mode, uint64_t budget,
 		     const uint8_t *code, size_t code_len, struct fuzz_stats *st)
 {
 	uint64_t s = seed;
+	bool flat32 = mode != MODE_REAL;
 	fill_random(m->pm.ram, FUZZ_RAM_SIZE, &s);
 	m->pm.a20_mask = 0xFFFFFFFFu;
-	if (flat32)
+	if (mode == MODE_PAGED32)
+		setup_paged32(m, &s);
+	else if (flat32)
 		setup_flat32(m, &s);
 	else
 		setup_real(m, &s);
@@ -226,7 +302,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		m = fuzz_machine_new();
 	if (!m || size < 1)
 		return 0;
-	fuzz_run(m, 1, data[0] & 1, 2000, data + 1, size - 1, &st);
+	fuzz_run(m, 1, data[0] % MODE_COUNT, 2000, data + 1, size - 1, &st);
 	return 0;
 }
 #else
@@ -278,11 +354,11 @@ int main(int argc, char **argv)
 		if (only >= 0 && it != (uint64_t)only)
 			continue;
 		uint64_t s = seed ^ (it * 0xD1B54A32D192ED03ULL);
-		for (int mode = 0; mode < 2; mode++) {
+		for (int mode = 0; mode < MODE_COUNT; mode++) {
 			if (verbose)
 				fprintf(stderr, "iteration %" PRIu64 " %s\n", it,
-					mode ? "flat32" : "real");
-			fuzz_run(m, rng_next(&s), mode == 1, budget, NULL, 0, &st);
+					mode_names[mode]);
+			fuzz_run(m, rng_next(&s), mode, budget, NULL, 0, &st);
 		}
 	}
 	alarm(0);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # run_guest.sh: runs one test guest ROM and checks how the run ended.
 #
-#   run_guest.sh [--qemu] EMULATOR ROM STATUS EXPECT [EXTRA_ARGS...]
+#   run_guest.sh [--qemu] [--serial-expect FILE] EMULATOR ROM STATUS EXPECT [EXTRA_ARGS...]
 #
 # EMULATOR is the popek binary (or, with --qemu, qemu-system-i386, to check
 # a guest itself against a reference machine). ROM is the 64 KiB image.
@@ -10,6 +10,8 @@
 # a triple fault). EXPECT is either a file whose contents the debug-console
 # output must equal exactly, or else an extended regular expression that some
 # line of the output must match. Extra arguments go to the emulator.
+# With --serial-expect, COM1 also goes to a file whose contents must equal
+# FILE exactly.
 # The debug console goes to a file so the emulator's own messages on stdout
 # or stderr never mix with what the guest printed.
 set -u
@@ -19,8 +21,13 @@ if [ "${1:-}" = "--qemu" ]; then
 	qemu=1
 	shift
 fi
+serial_expect=
+if [ "${1:-}" = "--serial-expect" ]; then
+	serial_expect=$2
+	shift 2
+fi
 if [ $# -lt 4 ]; then
-	echo "usage: $0 [--qemu] EMULATOR ROM STATUS EXPECT [EXTRA_ARGS...]" >&2
+	echo "usage: $0 [--qemu] [--serial-expect FILE] EMULATOR ROM STATUS EXPECT [EXTRA_ARGS...]" >&2
 	exit 2
 fi
 emu=$1 rom=$2 want_status=$3 expect=$4
@@ -28,7 +35,15 @@ shift 4
 
 out=$(mktemp "${TMPDIR:-/tmp}/popek-guest.XXXXXX") || exit 2
 log=$(mktemp "${TMPDIR:-/tmp}/popek-guest-log.XXXXXX") || exit 2
-trap 'rm -f "$out" "$log"' EXIT
+ser=$(mktemp "${TMPDIR:-/tmp}/popek-guest-serial.XXXXXX") || exit 2
+trap 'rm -f "$out" "$log" "$ser"' EXIT
+if [ -n "$serial_expect" ]; then
+	if [ $qemu = 1 ]; then
+		set -- "$@" -serial "file:$ser"
+	else
+		set -- "$@" --serial "file:$ser"
+	fi
+fi
 
 # A guest that loops forever is stopped by the emulator's own --timeout and,
 # should that not work, by timeout(1) a little later (status 124 either way).
@@ -55,6 +70,12 @@ if [ -f "$expect" ]; then
 	fi
 elif ! grep -Eq -e "$expect" "$out"; then
 	echo "FAIL: no line of the debug console output matches: $expect" >&2
+	fail=1
+fi
+
+if [ -n "$serial_expect" ] && ! cmp -s "$serial_expect" "$ser"; then
+	echo "FAIL: COM1 output differs from $serial_expect:" >&2
+	diff -u "$serial_expect" "$ser" >&2
 	fail=1
 fi
 

@@ -364,6 +364,54 @@ static void test_blocks(void **state)
 	phys_mem_free(&pm);
 }
 
+/* Host memory mapped as RAM-like pages (a linear framebuffer): direct
+ * access both ways, refused over anything already mapped, and unmapped
+ * again with its code invalidated. */
+static void test_map_ram(void **state)
+{
+	struct phys_mem pm;
+	struct mmio_log a = { 0 };
+	static uint8_t fb[0x3000];
+	memset(fb, 0, sizeof(fb));
+	assert_int_equal(phys_mem_init(&pm, 1 * MIB, true), 0);
+	assert_int_equal(phys_mem_map_ram(&pm, 0xE0000000u, sizeof(fb), fb), 0);
+	assert_ptr_equal(phys_host_ptr_w(&pm, 0xE0000000u), fb);
+	assert_ptr_equal(phys_host_ptr(&pm, 0xE0002FFFu), fb + 0x2FFF);
+	phys_write(&pm, 0xE0001FFEu, 0x11223344, 4); /* across a page */
+	assert_int_equal(fb[0x1FFE], 0x44);
+	assert_int_equal(fb[0x2001], 0x11);
+	fb[0x10] = 0x5A;
+	assert_int_equal(phys_read(&pm, 0xE0000010u, 1), 0x5A);
+	assert_int_equal(phys_read(&pm, 0xE0003000u, 1), 0xFF); /* past the end */
+	/* Refused: over itself, over guest RAM, over MMIO, unaligned, empty,
+	 * past 4 GiB. */
+	static uint8_t other[0x1000];
+	assert_int_equal(phys_mem_map_ram(&pm, 0xE0002000u, 0x1000, other), -1);
+	assert_int_equal(phys_mem_map_ram(&pm, 0x1000, 0x1000, other), -1);
+	assert_int_equal(phys_mem_map_mmio(&pm, 0xD0000000u, 0x1000, &rec_ops, &a), 0);
+	assert_int_equal(phys_mem_map_ram(&pm, 0xCFFFF000u, 0x2000, other), -1);
+	assert_int_equal(phys_mem_map_ram(&pm, 0xC0000800u, 0x1000, other), -1);
+	assert_int_equal(phys_mem_map_ram(&pm, 0xC0000000u, 0, other), -1);
+	assert_int_equal(phys_mem_map_ram(&pm, 0xFFFFF000u, 0x2000, other), -1);
+	/* A refused mapping changed nothing. */
+	assert_null(phys_host_ptr(&pm, 0xCFFFF000u));
+	/* Unmapping: only what was mapped this way. */
+	assert_int_equal(phys_mem_map_ram(&pm, 0x1000, 0x1000, NULL), -1);
+	assert_int_equal(phys_mem_map_ram(&pm, 0xD0000000u, 0x1000, NULL), -1);
+	assert_int_equal(phys_mem_map_ram(&pm, 0xDFFFF000u, 0x2000, NULL), -1);
+	assert_non_null(phys_host_ptr(&pm, 0x1000));
+	phys_mark_code(&pm, 0xE0001000u);
+	uint32_t gen = phys_code_gen(&pm, 0xE0001000u);
+	assert_int_equal(phys_mem_map_ram(&pm, 0xE0000000u, sizeof(fb), NULL), 0);
+	assert_null(phys_host_ptr(&pm, 0xE0001000u));
+	assert_int_equal(phys_read(&pm, 0xE0000010u, 1), 0xFF);
+	assert_int_not_equal(phys_code_gen(&pm, 0xE0001000u), gen);
+	/* And mapped again elsewhere. */
+	assert_int_equal(phys_mem_map_ram(&pm, 0xF0000000u, sizeof(fb), fb), 0);
+	assert_int_equal(phys_read(&pm, 0xF0000010u, 1), 0x5A);
+	phys_mem_free(&pm);
+}
+
 int main(void)
 {
 	/* One test a line. */
@@ -380,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_mmio_over_ram),
 		cmocka_unit_test(test_mmio_rejects),
 		cmocka_unit_test(test_blocks),
+		cmocka_unit_test(test_map_ram),
 	};
 	/* clang-format on */
 	return cmocka_run_group_tests(tests, NULL, NULL);
