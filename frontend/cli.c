@@ -42,6 +42,7 @@ static const char usage_text[] =
 	"  --rtc-base TIME       start the real-time clock at TIME, YYYY-MM-DDTHH:MM:SS in\n"
 	"                        UTC (1970-2099), so the guest's clock does not depend on\n"
 	"                        the host's (default: the host's clock at start-up)\n"
+	"  --log WHAT            report on stderr: io (each unclaimed port, once)\n"
 	/* Device options' help lines go above this line. */
 	"  -h, --help            show this help\n"
 	"  --version             show the version\n"
@@ -95,7 +96,7 @@ int cli_parse(int argc, char **argv, struct options *o)
 			val = eq + 1;
 			a = name;
 		}
-		bool takes_value = !strcmp(a, "--rtc-base") ||
+		bool takes_value = !strcmp(a, "--rtc-base") || !strcmp(a, "--log") ||
 				   !strcmp(a, "--bios") || !strcmp(a, "-m") ||
 				   !strcmp(a, "--memory") || !strcmp(a, "--debugcon") ||
 				   !strcmp(a, "--exit-port") || !strcmp(a, "--timeout") ||
@@ -199,6 +200,25 @@ int cli_parse(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			o->rtc_base_set = true;
+		} else if (!strcmp(a, "--log")) {
+			/* A comma-separated list; "io" is the only kind so far. */
+			char list[64];
+			snprintf(list, sizeof(list), "%s", val);
+			char *save = NULL;
+			for (char *item = strtok_r(list, ",", &save); item;
+			     item = strtok_r(NULL, ",", &save)) {
+				if (!strcmp(item, "io")) {
+					o->log_io = true;
+				} else {
+					fprintf(stderr, "popek: --log: unknown kind '%s' (known: io)\n",
+						item);
+					return -1;
+				}
+			}
+			if (!o->log_io) {
+				fprintf(stderr, "popek: --log: nothing to log in '%s'\n", val);
+				return -1;
+			}
 		/* Device options: each device adds its branches above this line
 		 * (and its name to takes_value when it takes a value). */
 		} else {

@@ -33,6 +33,7 @@ struct options {
 	bool snapshot;           /* disk writes stay in memory */
 	int64_t rtc_base;        /* --rtc-base: RTC start, seconds since 1970 UTC */
 	bool rtc_base_set;
+	bool log_io;             /* --log io: report unclaimed ports once each */
 	/* Device options: each device adds its fields above this line. */
 };
 

@@ -97,6 +97,7 @@ int main(int argc, char **argv)
 	 * (UTC) at start-up: the one place a headless run reads the host clock
 	 * for the guest. With --rtc-base a run is fully deterministic. */
 	cfg.rtc_base = o.rtc_base_set ? o.rtc_base : (int64_t)time(NULL);
+	cfg.io_log = o.log_io ? stderr : NULL;
 	/* Device options become machine configuration above this line. */
 
 	struct machine *m = malloc(sizeof(*m));

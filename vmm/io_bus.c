@@ -11,6 +11,8 @@
  */
 #include "vmm/io_bus.h"
 
+#include <stdbool.h>
+
 #include <string.h>
 
 void io_bus_init(struct io_bus *bus)
@@ -48,11 +50,28 @@ static const struct io_range *io_whole_range(const struct io_bus *bus, uint16_t 
 	return &bus->ranges[o - 1];
 }
 
+/* An access reached a port no device claims: it reads all-ones and writes
+ * go nowhere, as on a PC's ISA bus. With a log, say so once per port, so a
+ * user can see which device a guest is looking for. */
+static void io_unclaimed(struct io_bus *bus, uint16_t port, bool write, uint8_t value)
+{
+	if (!bus->log || (bus->logged[port >> 3] & (1u << (port & 7))))
+		return;
+	bus->logged[port >> 3] |= (uint8_t)(1u << (port & 7));
+	if (write)
+		fprintf(bus->log, "popek: io: write of 0x%02x to unclaimed port 0x%04x\n", value,
+			port);
+	else
+		fprintf(bus->log, "popek: io: read of unclaimed port 0x%04x (reads 0xff)\n", port);
+}
+
 static uint8_t io_read8(struct io_bus *bus, uint16_t port)
 {
 	uint8_t o = bus->owner[port];
-	if (!o)
+	if (!o) {
+		io_unclaimed(bus, port, false, 0);
 		return 0xFF;
+	}
 	const struct io_range *r = &bus->ranges[o - 1];
 	if (!r->ops || !r->ops->read8)
 		return 0xFF;
@@ -62,8 +81,10 @@ static uint8_t io_read8(struct io_bus *bus, uint16_t port)
 static void io_write8(struct io_bus *bus, uint16_t port, uint8_t value)
 {
 	uint8_t o = bus->owner[port];
-	if (!o)
+	if (!o) {
+		io_unclaimed(bus, port, true, value);
 		return;
+	}
 	const struct io_range *r = &bus->ranges[o - 1];
 	if (r->ops && r->ops->write8)
 		r->ops->write8(r->opaque, port, value);

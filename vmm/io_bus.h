@@ -10,6 +10,7 @@
 #define POPEK_VMM_IO_BUS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct io_ops {
 	uint8_t (*read8)(void *opaque, uint16_t port);
@@ -35,6 +36,9 @@ struct io_bus {
 	unsigned count;
 	/* Port -> index into ranges + 1 (0 = unclaimed): one lookup per access. */
 	uint8_t owner[65536];
+	/* With `--log io`: each unclaimed port is reported once on `log`. */
+	FILE *log;
+	uint8_t logged[65536 / 8];
 };
 
 void io_bus_init(struct io_bus *bus);

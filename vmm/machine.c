@@ -136,6 +136,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 		return -1;
 	}
 	io_bus_init(&m->io);
+	m->io.log = cfg->io_log;
 	clock_init(&m->clock);
 
 	debug_ports_defaults(&m->debug);

@@ -49,6 +49,7 @@ struct machine_config {
 	FILE *disk_warn;
 	int64_t rtc_base;           /* RTC start: seconds since 1970-01-01 00:00 UTC */
 	const char *boot_order;     /* CMOS boot order: up to three of a, c, d, n (NULL: "cd") */
+	FILE *io_log;               /* unclaimed port accesses are reported here (or NULL) */
 	/* Device configuration: each device adds its fields above this line. */
 };
 

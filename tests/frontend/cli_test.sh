@@ -55,6 +55,7 @@ expect 2 "bad exit port" -- --headless --exit-port 0x10000
 expect 2 "exit port past the end" -- --headless --exit-port 0xfffe
 expect 2 "exit port on the debug console" -- --headless --exit-port 0xe9
 expect 2 "bad debugcon" -- --headless --debugcon tty
+expect 2 "unknown log kind" -- --headless --log everything
 expect 2 "debugcon into a missing directory" -- --headless --debugcon "file:$tmp/no/such/file"
 expect 0 "help" -- --help
 expect 0 "demo ROM halts" -- --headless --debugcon none

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,6 +263,27 @@ static void test_port_wrap(void **state)
 	assert_int_equal(io_read(bus, 0xFFFF, 2), (0x22 ^ 0x00) << 8 | (0x11 ^ 0xFF));
 }
 
+/* --log io: an unclaimed port still reads all-ones, and is reported once
+ * per port however often it is touched. */
+static void test_unclaimed_log(void **state)
+{
+	(void)state;
+	struct io_bus *bus = calloc(1, sizeof(*bus));
+	io_bus_init(bus);
+	char *text = NULL;
+	size_t len = 0;
+	bus->log = open_memstream(&text, &len);
+	assert_int_equal(io_read(bus, 0x300, 1), 0xFF);
+	assert_int_equal(io_read(bus, 0x300, 1), 0xFF);
+	io_write(bus, 0x301, 0x5A, 1);
+	io_write(bus, 0x301, 0x5A, 1);
+	fclose(bus->log);
+	assert_string_equal(text, "popek: io: read of unclaimed port 0x0300 (reads 0xff)\n"
+				  "popek: io: write of 0x5a to unclaimed port 0x0301\n");
+	free(text);
+	free(bus);
+}
+
 int main(void)
 {
 	/* One test a line. */
@@ -275,6 +297,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wide_device, bus_setup, bus_teardown),
 		cmocka_unit_test_setup_teardown(test_dword_on_word_device, bus_setup, bus_teardown),
 		cmocka_unit_test_setup_teardown(test_port_wrap, bus_setup, bus_teardown),
+		cmocka_unit_test(test_unclaimed_log),
 	};
 	/* clang-format on */
 	return cmocka_run_group_tests(tests, NULL, NULL);
