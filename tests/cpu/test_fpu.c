@@ -334,7 +334,11 @@ static void test_fsave_frstor_round_trip(void **state)
 		assert_int_equal(f->cw, before.cw);
 		assert_int_equal(f->sw, before.sw);
 		assert_int_equal(f->empty, before.empty);
-		assert_memory_equal(f->reg, before.reg, sizeof(f->reg));
+		/* Field by field: the struct's padding bytes carry nothing. */
+		for (int r = 0; r < 8; r++) {
+			assert_int_equal(f->reg[r].sig, before.reg[r].sig);
+			assert_int_equal(f->reg[r].se, before.reg[r].se);
+		}
 		if (wide || !prot) /* the 16-bit protected image has no opcode */
 			assert_int_equal(f->fop, before.fop);
 		if (prot) {
