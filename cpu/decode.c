@@ -187,9 +187,11 @@ enum x86_decode_status x86_decode(struct x86_insn *in, const uint8_t *bytes, uns
 
 	in->len = (uint8_t)pos;
 	in->op = op;
+	in->handler = op->handler;
 
 	if (!op->handler || (op->cls & CLS_UNDEFINED)) {
 		in->op = &opcode_undefined;
+		in->handler = opcode_undefined.handler;
 		return X86_DECODE_UD;
 	}
 	if ((form & FORM_MEM_ONLY) && in->mod == 3)

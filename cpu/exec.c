@@ -326,7 +326,7 @@ static inline __attribute__((always_inline)) void exec_one(struct cpu *cpu, stru
 	const struct x86_insn *in = fetch_decode(cpu, ic, mem, &buf);
 	cpu->next_eip = (cpu->eip + in->len) & cpu->eip_mask;
 	bool trap = cpu->eflags & FLAG_TF;
-	in->op->handler(cpu, in);
+	in->handler(cpu, in);
 	cpu->eip = cpu->next_eip;
 	cpu->insn_budget--; /* the caller checked it was not 0 */
 	if (trap) {

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct opcode_info;
+struct cpu;
 
 #define X86_MAX_INSN_LEN 15
 #define X86_NO_REG 0xFF
@@ -21,6 +22,8 @@ enum { REP_NONE = 0, REP_E = 1 /* F3: REP / REPE */, REP_NE = 2 /* F2 */ };
 
 struct x86_insn {
 	const struct opcode_info *op; /* table entry (group entry resolved) */
+	/* op->handler, copied so dispatch needs one load less. */
+	void (*handler)(struct cpu *cpu, const struct x86_insn *in);
 	uint16_t opcode;   /* 0x00-0xFF, or 0x100 | byte for 0F xx */
 	uint8_t len;       /* total length in bytes, prefixes included */
 	uint8_t opsize;    /* operand size of "v" operands: 2 or 4 */
