@@ -154,6 +154,65 @@ HANDLER(op_alu_Ev_Ib)
 	BY_OPSIZE(in, alu_to_rm(cpu, in, SIZE, in->imm));
 }
 
+/* Register forms specialised by operation: the decoder picks one of these
+ * for a v-sized ALU instruction whose destination is a register, so the
+ * operation is a constant and the handler has no switch on it (that switch
+ * is an indirect jump the host cannot predict well). Each behaves exactly
+ * as the generic handler does. */
+#define ALU_REG_FORMS(OP, name)                                                                \
+	static void alu_##name##_rm_reg(struct cpu *cpu, const struct x86_insn *in)            \
+	{                                                                                      \
+		BY_OPSIZE(in, alu_to_reg(cpu, in->rm, OP, SIZE, cpu_get_reg(cpu, in->reg, SIZE))); \
+	}                                                                                      \
+	static void alu_##name##_reg_rm(struct cpu *cpu, const struct x86_insn *in)            \
+	{                                                                                      \
+		BY_OPSIZE(in, alu_to_reg(cpu, in->reg, OP, SIZE, cpu_get_reg(cpu, in->rm, SIZE))); \
+	}                                                                                      \
+	static void alu_##name##_rm_imm(struct cpu *cpu, const struct x86_insn *in)            \
+	{                                                                                      \
+		BY_OPSIZE(in, alu_to_reg(cpu, in->rm, OP, SIZE, in->imm));                     \
+	}                                                                                      \
+	static void alu_##name##_acc_imm(struct cpu *cpu, const struct x86_insn *in)           \
+	{                                                                                      \
+		BY_OPSIZE(in, alu_to_reg(cpu, REG_EAX, OP, SIZE, in->imm));                    \
+	}
+
+ALU_REG_FORMS(ALU_ADD, add)
+ALU_REG_FORMS(ALU_OR, or)
+ALU_REG_FORMS(ALU_ADC, adc)
+ALU_REG_FORMS(ALU_SBB, sbb)
+ALU_REG_FORMS(ALU_AND, and)
+ALU_REG_FORMS(ALU_SUB, sub)
+ALU_REG_FORMS(ALU_XOR, xor)
+ALU_REG_FORMS(ALU_CMP, cmp)
+
+#define ALU_FORM_TABLE(form)                                                                   \
+	{                                                                                      \
+		alu_add_##form, alu_or_##form, alu_adc_##form, alu_sbb_##form, alu_and_##form, \
+			alu_sub_##form, alu_xor_##form, alu_cmp_##form                         \
+	}
+
+x86_handler alu_specialize(const struct x86_insn *in)
+{
+	static const x86_handler rm_reg[8] = ALU_FORM_TABLE(rm_reg);
+	static const x86_handler reg_rm[8] = ALU_FORM_TABLE(reg_rm);
+	static const x86_handler rm_imm[8] = ALU_FORM_TABLE(rm_imm);
+	static const x86_handler acc_imm[8] = ALU_FORM_TABLE(acc_imm);
+	x86_handler h = in->op->handler;
+	unsigned op = in->op->aux & 7;
+	if (h == op_alu_eAX_Iz)
+		return acc_imm[op];
+	if (in->mod != 3)
+		return h; /* memory operand: the generic handler */
+	if (h == op_alu_Ev_Gv)
+		return rm_reg[op];
+	if (h == op_alu_Gv_Ev)
+		return reg_rm[op];
+	if (h == op_alu_Ev_Iz || h == op_alu_Ev_Ib)
+		return rm_imm[op];
+	return h;
+}
+
 /* --- TEST ----------------------------------------------------------------- */
 
 static void test_flags(struct cpu *cpu, unsigned size, uint32_t a, uint32_t b)

@@ -187,7 +187,7 @@ enum x86_decode_status x86_decode(struct x86_insn *in, const uint8_t *bytes, uns
 
 	in->len = (uint8_t)pos;
 	in->op = op;
-	in->handler = op->handler;
+	in->handler = op->specialize ? op->specialize(in) : op->handler;
 
 	if (!op->handler || (op->cls & CLS_UNDEFINED)) {
 		in->op = &opcode_undefined;

@@ -51,6 +51,8 @@ HANDLER(op_xadd_Ev_Gv);
 HANDLER(op_cmpxchg_Eb_Gb);
 HANDLER(op_cmpxchg_Ev_Gv);
 HANDLER(op_cmpxchg8b_Mq);
+/* Register forms of the v-sized ALU handlers, one per operation. */
+x86_handler alu_specialize(const struct x86_insn *in);
 
 /* cpu/muldiv.c */
 HANDLER(op_mul_Eb);

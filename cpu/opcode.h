@@ -70,6 +70,10 @@ struct opcode_info {
 	uint16_t flags_written;      /* F_* (including undefined ones) */
 	uint8_t aux;                 /* handler parameter: ALU op, condition, segment... */
 	const struct opcode_info *group; /* FORM_GROUP: 8 entries by ModRM.reg */
+	/* Optional: picks, once at decode time, a handler specialised for
+	 * this instance (say, ADD with two 32-bit registers) that behaves
+	 * exactly like `handler`; NULL to always use `handler`. */
+	x86_handler (*specialize)(const struct x86_insn *in);
 };
 
 /* The maps: one-byte opcodes and the 0F two-byte map. */

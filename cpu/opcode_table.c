@@ -14,6 +14,8 @@
  */
 #include "cpu/opcode.h"
 
+#include <stddef.h>
+
 #include "cpu/cpu.h"
 #include "cpu/handlers.h"
 #include "vmm/priv.h"
@@ -66,25 +68,33 @@
 
 /* Rows for the eight classic ALU operations: 00-05, 08-0D, ... 38-3D. CMP
  * (op 7) cannot be locked; ADC and SBB read CF. */
-#define ALU_ROW(base, nm, op, lk, rd)                                                         \
-	[(base) + 0] = E(nm, op_alu_Eb_Gb, M | BY, lk, rd, ARITH, op),                        \
-	[(base) + 1] = E(nm, op_alu_Ev_Gv, M, lk, rd, ARITH, op),                             \
-	[(base) + 2] = E(nm, op_alu_Gb_Eb, M | BY, 0, rd, ARITH, op),                         \
-	[(base) + 3] = E(nm, op_alu_Gv_Ev, M, 0, rd, ARITH, op),                              \
-	[(base) + 4] = E(nm, op_alu_AL_Ib, I8 | BY, 0, rd, ARITH, op),                        \
-	[(base) + 5] = E(nm, op_alu_eAX_Iz, IZ, 0, rd, ARITH, op)
-
-#define ALU_GROUP(h, f)                                                                      \
-	{                                                                                    \
-		E("add", h, f, LK, 0, ARITH, 0), E("or", h, f, LK, 0, ARITH, 1),             \
-		E("adc", h, f, LK, F_CF, ARITH, 2), E("sbb", h, f, LK, F_CF, ARITH, 3),      \
-		E("and", h, f, LK, 0, ARITH, 4), E("sub", h, f, LK, 0, ARITH, 5),            \
-		E("xor", h, f, LK, 0, ARITH, 6), E("cmp", h, f, 0, 0, ARITH, 7),             \
+/* An entry whose handler has a decode-time specialiser (see opcode.h). */
+#define ES(nm, h, f, c, fr, fw, ax, sp)                                                  \
+	{                                                                                \
+		.name = nm, .handler = h, .form = (f), .cls = (c), .flags_read = (fr),   \
+		.flags_written = (fw), .aux = (ax), .specialize = sp                     \
 	}
 
-static const struct opcode_info grp1_Eb_Ib[8] = ALU_GROUP(op_alu_Eb_Ib, M | BY | I8);
-static const struct opcode_info grp1_Ev_Iz[8] = ALU_GROUP(op_alu_Ev_Iz, M | IZ);
-static const struct opcode_info grp1_Ev_Ib[8] = ALU_GROUP(op_alu_Ev_Ib, M | I8S);
+#define ALU_ROW(base, nm, op, lk, rd)                                                         \
+	[(base) + 0] = E(nm, op_alu_Eb_Gb, M | BY, lk, rd, ARITH, op),                        \
+	[(base) + 1] = ES(nm, op_alu_Ev_Gv, M, lk, rd, ARITH, op, alu_specialize),            \
+	[(base) + 2] = E(nm, op_alu_Gb_Eb, M | BY, 0, rd, ARITH, op),                         \
+	[(base) + 3] = ES(nm, op_alu_Gv_Ev, M, 0, rd, ARITH, op, alu_specialize),             \
+	[(base) + 4] = E(nm, op_alu_AL_Ib, I8 | BY, 0, rd, ARITH, op),                        \
+	[(base) + 5] = ES(nm, op_alu_eAX_Iz, IZ, 0, rd, ARITH, op, alu_specialize)
+
+#define ALU_GROUP(h, f, sp)                                                                  \
+	{                                                                                    \
+		ES("add", h, f, LK, 0, ARITH, 0, sp), ES("or", h, f, LK, 0, ARITH, 1, sp),   \
+		ES("adc", h, f, LK, F_CF, ARITH, 2, sp),                                     \
+		ES("sbb", h, f, LK, F_CF, ARITH, 3, sp),                                     \
+		ES("and", h, f, LK, 0, ARITH, 4, sp), ES("sub", h, f, LK, 0, ARITH, 5, sp),  \
+		ES("xor", h, f, LK, 0, ARITH, 6, sp), ES("cmp", h, f, 0, 0, ARITH, 7, sp),   \
+	}
+
+static const struct opcode_info grp1_Eb_Ib[8] = ALU_GROUP(op_alu_Eb_Ib, M | BY | I8, NULL);
+static const struct opcode_info grp1_Ev_Iz[8] = ALU_GROUP(op_alu_Ev_Iz, M | IZ, alu_specialize);
+static const struct opcode_info grp1_Ev_Ib[8] = ALU_GROUP(op_alu_Ev_Ib, M | I8S, alu_specialize);
 
 /* Shift group: RCL/RCR read CF; all write (some undefined) flags. */
 #define SHIFT_GROUP(h, f)                                                                    \
