@@ -49,6 +49,41 @@ HANDLER(op_jcc_Jz)
 		jump_rel(cpu, in);
 }
 
+/* Jcc specialised by condition at decode time (both Jb and Jz forms: the
+ * displacement is already in in->imm), so the condition is a constant and
+ * the test is a couple of instructions instead of a switch. */
+#define JCC_FORM(cc)                                                                           \
+	static void jcc_##cc(struct cpu *cpu, const struct x86_insn *in)                       \
+	{                                                                                      \
+		if (cpu_cond(cpu, cc))                                                         \
+			jump_rel(cpu, in);                                                     \
+	}
+JCC_FORM(0x0)
+JCC_FORM(0x1)
+JCC_FORM(0x2)
+JCC_FORM(0x3)
+JCC_FORM(0x4)
+JCC_FORM(0x5)
+JCC_FORM(0x6)
+JCC_FORM(0x7)
+JCC_FORM(0x8)
+JCC_FORM(0x9)
+JCC_FORM(0xA)
+JCC_FORM(0xB)
+JCC_FORM(0xC)
+JCC_FORM(0xD)
+JCC_FORM(0xE)
+JCC_FORM(0xF)
+
+x86_handler jcc_specialize(const struct x86_insn *in)
+{
+	static const x86_handler by_cc[16] = {
+		jcc_0x0, jcc_0x1, jcc_0x2, jcc_0x3, jcc_0x4, jcc_0x5, jcc_0x6, jcc_0x7,
+		jcc_0x8, jcc_0x9, jcc_0xA, jcc_0xB, jcc_0xC, jcc_0xD, jcc_0xE, jcc_0xF,
+	};
+	return by_cc[in->op->aux & 15];
+}
+
 HANDLER(op_jmp_Jb)
 {
 	jump_rel(cpu, in);

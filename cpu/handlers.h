@@ -148,6 +148,7 @@ HANDLER(op_leave);
 /* cpu/control.c: near transfers and the ones that stay in the interpreter */
 HANDLER(op_jcc_Jb);   /* aux = condition */
 HANDLER(op_jcc_Jz);
+x86_handler jcc_specialize(const struct x86_insn *in); /* one handler per condition */
 HANDLER(op_jmp_Jb);
 HANDLER(op_jmp_Jz);
 HANDLER(op_jmp_Ev);

@@ -196,7 +196,26 @@ static const struct opcode_info grp9[8] = {
 	UDM, E("cmpxchg8b", op_cmpxchg8b_Mq, M | MEM, LK, 0, F_ZF, 0), UDM, UDM, UDM, UDM, UDM, UDM,
 };
 
-/* Rows of 16 condition-code opcodes (Jcc, SETcc, CMOVcc). */
+/* Rows of 16 conditional branches, specialised by condition at decode time. */
+#define JCC_ROW(base, h, f)                                                                   \
+	[(base) + 0x0] = ES("jo", h, f, BR, CC_O, 0, 0x0, jcc_specialize),                   \
+	[(base) + 0x1] = ES("jno", h, f, BR, CC_O, 0, 0x1, jcc_specialize),                  \
+	[(base) + 0x2] = ES("jb", h, f, BR, CC_B, 0, 0x2, jcc_specialize),                   \
+	[(base) + 0x3] = ES("jae", h, f, BR, CC_B, 0, 0x3, jcc_specialize),                  \
+	[(base) + 0x4] = ES("je", h, f, BR, CC_Z, 0, 0x4, jcc_specialize),                   \
+	[(base) + 0x5] = ES("jne", h, f, BR, CC_Z, 0, 0x5, jcc_specialize),                  \
+	[(base) + 0x6] = ES("jbe", h, f, BR, CC_BE, 0, 0x6, jcc_specialize),                 \
+	[(base) + 0x7] = ES("ja", h, f, BR, CC_BE, 0, 0x7, jcc_specialize),                  \
+	[(base) + 0x8] = ES("js", h, f, BR, CC_S, 0, 0x8, jcc_specialize),                   \
+	[(base) + 0x9] = ES("jns", h, f, BR, CC_S, 0, 0x9, jcc_specialize),                  \
+	[(base) + 0xA] = ES("jp", h, f, BR, CC_P, 0, 0xA, jcc_specialize),                   \
+	[(base) + 0xB] = ES("jnp", h, f, BR, CC_P, 0, 0xB, jcc_specialize),                  \
+	[(base) + 0xC] = ES("jl", h, f, BR, CC_L, 0, 0xC, jcc_specialize),                   \
+	[(base) + 0xD] = ES("jge", h, f, BR, CC_L, 0, 0xD, jcc_specialize),                  \
+	[(base) + 0xE] = ES("jle", h, f, BR, CC_LE, 0, 0xE, jcc_specialize),                 \
+	[(base) + 0xF] = ES("jg", h, f, BR, CC_LE, 0, 0xF, jcc_specialize)
+
+/* Rows of 16 condition-code opcodes (SETcc, CMOVcc). */
 #define CC_ROW(base, nm_prefix, h, f, c)                                                      \
 	[(base) + 0x0] = E(nm_prefix "o", h, f, c, CC_O, 0, 0x0),                            \
 	[(base) + 0x1] = E(nm_prefix "no", h, f, c, CC_O, 0, 0x1),                           \
@@ -270,7 +289,7 @@ const struct opcode_info opcode_map1[256] = {
 	[0x6D] = E("ins", vmm_ins_v, 0, VMM | IOPL | STR, F_DF, 0, 0),
 	[0x6E] = E("outsb", vmm_outs_b, BY, VMM | IOPL | STR, F_DF, 0, 0),
 	[0x6F] = E("outs", vmm_outs_v, 0, VMM | IOPL | STR, F_DF, 0, 0),
-	CC_ROW(0x70, "j", op_jcc_Jb, I8S, BR),
+	JCC_ROW(0x70, op_jcc_Jb, I8S),
 	[0x80] = G("grp1", grp1_Eb_Ib),
 	[0x81] = G("grp1", grp1_Ev_Iz),
 	[0x82] = G("grp1", grp1_Eb_Ib),
@@ -415,7 +434,7 @@ const struct opcode_info opcode_map2[256] = {
 	[0x34] = E("sysenter", vmm_sysenter, 0, VMM, 0, 0, 0),
 	[0x35] = E("sysexit", vmm_sysexit, 0, VMM | PRIV, 0, 0, 0),
 	CC_ROW(0x40, "cmov", op_cmovcc_Gv_Ev, M, 0),
-	CC_ROW(0x80, "j", op_jcc_Jz, IZ, BR),
+	JCC_ROW(0x80, op_jcc_Jz, IZ),
 	CC_ROW(0x90, "set", op_setcc_Eb, M | BY, 0),
 	[0xA0] = E("push", op_push_seg, 0, 0, 0, 0, SEG_FS),
 	[0xA1] = E("pop", op_pop_seg, 0, END, 0, 0, SEG_FS),
