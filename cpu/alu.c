@@ -403,6 +403,9 @@ HANDLER(op_cmpxchg8b_Mq)
 	if (in->mod == 3)
 		cpu_raise(cpu, EXC_UD);
 	uint32_t off = insn_ea(cpu, in);
+	/* An m64 operand: #AC wants 8-byte alignment, which its two dword
+	 * pieces cannot check. */
+	cpu_check_align(cpu, in->seg, off, 8);
 	uint32_t lo = cpu_read32(cpu, in->seg, off);
 	uint32_t hi = cpu_read32(cpu, in->seg, off + 4);
 	bool equal = lo == cpu->regs[REG_EAX] && hi == cpu->regs[REG_EDX];

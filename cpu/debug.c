@@ -6,7 +6,9 @@
  * set; RF is cleared at the start of every instruction once that check is
  * done, as the SDM describes it. Data breakpoints and the single-step and
  * task-switch conditions are traps: they collect DR6 bits in cpu->dbg_trap
- * and one #DB is delivered before the next instruction.
+ * and one #DB is delivered before the next instruction. I/O breakpoints
+ * (with CR4.DE) are traps too, matched on the port number by the port
+ * access routines.
  */
 #include "cpu/debug.h"
 
@@ -99,11 +101,34 @@ void cpu_debug_before_insn(struct cpu *cpu)
 	}
 }
 
-/* The alignment an access of `size` bytes must have under #AC: words 2,
- * dwords 4, anything of 8 bytes or more (m64, m80) 8. */
+/* Whether breakpoint n's range (DRn aligned down to its LEN) overlaps the
+ * addresses first..last. */
+static bool bp_overlaps(const struct cpu *cpu, unsigned n, uint64_t first, uint64_t last)
+{
+	uint32_t len = dr7_len(cpu->dr[7], n);
+	uint64_t lo = cpu->dr[n] & ~(len - 1), hi = lo + len - 1;
+	return first <= hi && lo <= last;
+}
+
+void cpu_debug_io(struct cpu *cpu, uint16_t port, unsigned size)
+{
+	uint32_t dr7 = cpu->dr[7];
+	uint32_t hits = 0;
+	for (unsigned n = 0; n < 4; n++)
+		if (((dr7 >> (2 * n)) & 3u) && dr7_rw(dr7, n) == DR7_RW_IO &&
+		    bp_overlaps(cpu, n, port, (uint64_t)port + size - 1))
+			hits |= 1u << n;
+	if (hits)
+		cpu_debug_post_trap(cpu, hits);
+}
+
+/* The alignment a piece of an operand must have under #AC: words 2,
+ * dwords 4. Pieces are 1, 2 or 4 bytes; any other size is a whole-area
+ * probe (cpu_probe_write of an FSAVE image, an m80...), whose alignment
+ * rule belongs to the instruction: it calls cpu_check_align() itself. */
 static uint32_t align_of(unsigned size)
 {
-	return size >= 8 ? 8 : size >= 4 ? 4 : size >= 2 ? 2 : 1;
+	return size == 4 ? 4 : size == 2 ? 2 : 1;
 }
 
 void cpu_seg_watch(struct cpu *cpu, uint32_t lin, unsigned size, bool write)
@@ -120,9 +145,7 @@ void cpu_seg_watch(struct cpu *cpu, uint32_t lin, unsigned size, bool write)
 			continue;
 		if (dr7_rw(dr7, n) == DR7_RW_WRITE && !write)
 			continue;
-		uint32_t len = dr7_len(dr7, n);
-		uint64_t lo = cpu->dr[n] & ~(len - 1), hi = lo + len - 1;
-		if (first <= hi && lo <= last)
+		if (bp_overlaps(cpu, n, first, last))
 			hits |= 1u << n;
 	}
 	if (hits)

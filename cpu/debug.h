@@ -13,7 +13,10 @@
  *    (cpu/seg.c) sets in all six caches only while alignment checking is
  *    live or a data breakpoint is armed. The slow path then calls
  *    cpu_seg_watch(), which does both checks.
- * I/O breakpoints (DR7 R/W = 10b with CR4.DE) are not modelled.
+ *  - I/O breakpoints (DR7 R/W = 10b, defined only with CR4.DE) are looked
+ *    for by cpu_check_io() (vmm/priv_io.c) only while cpu_debug_io_armed()
+ *    says one may be enabled: port I/O is a VMM call anyway, and the test
+ *    is two loads.
  */
 #ifndef POPEK_CPU_DEBUG_H
 #define POPEK_CPU_DEBUG_H
@@ -80,6 +83,20 @@ static inline void cpu_debug_note_rf(struct cpu *cpu)
 	if (cpu->eflags & FLAG_RF)
 		cpu->debug |= DEBUG_RF;
 }
+
+/* Whether an I/O breakpoint may be enabled: CR4.DE gives R/W = 10b its
+ * meaning, and some breakpoint must be enabled at all (L0-L3, G0-G3).
+ * Exact matching is cpu_debug_io()'s business. */
+static inline bool cpu_debug_io_armed(const struct cpu *cpu)
+{
+	return (cpu->cr[4] & CR4_DE) && (cpu->dr[7] & 0xFFu);
+}
+
+/* After the permission check of an access to ports port..port+size-1,
+ * with cpu_debug_io_armed(): posts a #DB trap with DR6.Bn for every
+ * enabled I/O breakpoint whose range overlaps it. The trap is delivered
+ * after the instruction (after the current iteration of REP INS/OUTS). */
+void cpu_debug_io(struct cpu *cpu, uint16_t port, unsigned size);
 
 /* The checks of a memory operand access while SEG_ATTR_SLOW is set, called
  * by cpu_seg_check_slow() once the segment checks passed: #AC(0) for a

@@ -173,6 +173,7 @@ static void take_exception(struct cpu *cpu)
 		if ((c1 == EXC_CLASS_CONTRIBUTORY && c2 == EXC_CLASS_CONTRIBUTORY) ||
 		    (c1 == EXC_CLASS_PAGE_FAULT && c2 != EXC_CLASS_BENIGN)) {
 			vec = EXC_DF;
+			cpu->exceptions[EXC_DF]++;
 			cpu->exc_has_err = true;
 			cpu->exc_err = 0;
 		}

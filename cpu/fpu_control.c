@@ -314,6 +314,43 @@ static enum fpu_env_format env_format(const struct cpu *cpu, const struct x86_in
 	return real ? FPU_ENV_16_REAL : FPU_ENV_16_PROT;
 }
 
+/* The image's memory: #AC wants it aligned to 4 bytes in the 32-bit
+ * layouts and to 2 in the 16-bit ones (SDM, alignment-check exception). A
+ * 16-bit image is accessed in words, so that a 2-aligned image does not
+ * trip the dword check of a 4-byte piece; a 32-bit image's size is a
+ * multiple of 4 and goes in dwords. */
+static bool image_wide(enum fpu_env_format fmt)
+{
+	return fmt == FPU_ENV_32_REAL || fmt == FPU_ENV_32_PROT;
+}
+
+static void image_read(struct cpu *cpu, const struct x86_insn *in, enum fpu_env_format fmt,
+		       uint8_t *buf, unsigned size)
+{
+	uint32_t off = fpu_ea(cpu, in);
+	cpu_check_align(cpu, in->seg, off, image_wide(fmt) ? 4 : 2);
+	if (image_wide(fmt)) {
+		fpu_read_bytes(cpu, in, off, buf, size);
+		return;
+	}
+	for (unsigned i = 0; i < size; i += 2)
+		put16(buf + i, cpu_read(cpu, in->seg, off + i, 2));
+}
+
+static void image_write(struct cpu *cpu, const struct x86_insn *in, enum fpu_env_format fmt,
+			const uint8_t *buf, unsigned size)
+{
+	uint32_t off = fpu_ea(cpu, in);
+	cpu_check_align(cpu, in->seg, off, image_wide(fmt) ? 4 : 2);
+	if (image_wide(fmt)) {
+		fpu_write_bytes(cpu, in, off, buf, size);
+		return;
+	}
+	cpu_probe_write(cpu, in->seg, off, size);
+	for (unsigned i = 0; i < size; i += 2)
+		cpu_write(cpu, in->seg, off + i, 2, get16(buf + i));
+}
+
 /* --- control instructions -------------------------------------------------------- */
 
 FPU_HANDLER(fpu_fninit)
@@ -357,7 +394,7 @@ FPU_HANDLER(fpu_fldenv)
 {
 	enum fpu_env_format fmt = env_format(cpu, in);
 	uint8_t buf[28];
-	fpu_read_bytes(cpu, in, fpu_ea(cpu, in), buf, fpu_env_size(fmt));
+	image_read(cpu, in, fmt, buf, fpu_env_size(fmt));
 	fpu_load_env(&cpu->fpu, fmt, buf);
 }
 
@@ -367,7 +404,7 @@ FPU_HANDLER(fpu_fnstenv)
 	enum fpu_env_format fmt = env_format(cpu, in);
 	uint8_t buf[28];
 	fpu_store_env(&cpu->fpu, fmt, buf);
-	fpu_write_bytes(cpu, in, fpu_ea(cpu, in), buf, fpu_env_size(fmt));
+	image_write(cpu, in, fmt, buf, fpu_env_size(fmt));
 	cpu->fpu.cw |= FSW_EXC_MASK;
 	fpu_update_es(&cpu->fpu);
 }
@@ -376,7 +413,7 @@ FPU_HANDLER(fpu_frstor)
 {
 	enum fpu_env_format fmt = env_format(cpu, in);
 	uint8_t buf[108];
-	fpu_read_bytes(cpu, in, fpu_ea(cpu, in), buf, fpu_env_size(fmt) + 80);
+	image_read(cpu, in, fmt, buf, fpu_env_size(fmt) + 80);
 	fpu_load_save(&cpu->fpu, fmt, buf);
 }
 
@@ -386,6 +423,6 @@ FPU_HANDLER(fpu_fnsave)
 	enum fpu_env_format fmt = env_format(cpu, in);
 	uint8_t buf[108];
 	fpu_store_save(&cpu->fpu, fmt, buf);
-	fpu_write_bytes(cpu, in, fpu_ea(cpu, in), buf, fpu_env_size(fmt) + 80);
+	image_write(cpu, in, fmt, buf, fpu_env_size(fmt) + 80);
 	fpu_init_state(&cpu->fpu);
 }

@@ -5,6 +5,7 @@
  * A store reads and converts its source and checks that the whole
  * destination can be written before it changes any x87 state, so a page or
  * segment fault leaves the FPU as it was and the instruction can restart.
+ * Every memory operand is checked for alignment (#AC) as a whole first.
  */
 #include "cpu/access.h"
 #include "cpu/fpu_internal.h"
@@ -59,10 +60,28 @@ fpu_f80 fpu_read80(struct cpu *cpu, const struct x86_insn *in, uint32_t off)
 	return v;
 }
 
+static unsigned fmt_size(enum fpu_mem_fmt fmt)
+{
+	static const uint8_t size[] = { [FPU_M32REAL] = 4, [FPU_M64REAL] = 8, [FPU_M80REAL] = 10,
+					[FPU_M16INT] = 2,  [FPU_M32INT] = 4,  [FPU_M64INT] = 8 };
+	return size[fmt];
+}
+
+/* #AC(0) for a misaligned operand of `size` bytes while alignment checking
+ * is live (CPL 3, CR0.AM, EFLAGS.AC): m16 needs 2, m32 4, m64 and the
+ * 10-byte formats (m80 real, packed BCD) 8. The operand is accessed in
+ * pieces of at most 4 bytes whose own checks cannot tell, so the whole
+ * operand is checked before the first of them. */
+static void operand_align(struct cpu *cpu, const struct x86_insn *in, uint32_t off, unsigned size)
+{
+	cpu_check_align(cpu, in->seg, off, size >= 8 ? 8 : size);
+}
+
 fpu_f80 fpu_read_operand(struct cpu *cpu, const struct x86_insn *in, enum fpu_mem_fmt fmt,
 			 struct f80_ctx *c)
 {
 	uint32_t off = fpu_ea(cpu, in);
+	operand_align(cpu, in, off, fmt_size(fmt));
 	switch (fmt) {
 	case FPU_M32REAL: return f80_operand_f32(c, cpu_read(cpu, in->seg, off, 4));
 	case FPU_M64REAL: return f80_operand_f64(c, fpu_read64(cpu, in, off));
@@ -71,13 +90,6 @@ fpu_f80 fpu_read_operand(struct cpu *cpu, const struct x86_insn *in, enum fpu_me
 	case FPU_M32INT: return f80_from_i64((int32_t)cpu_read(cpu, in->seg, off, 4));
 	default: return f80_from_i64((int64_t)fpu_read64(cpu, in, off));
 	}
-}
-
-static unsigned fmt_size(enum fpu_mem_fmt fmt)
-{
-	static const uint8_t size[] = { [FPU_M32REAL] = 4, [FPU_M64REAL] = 8, [FPU_M80REAL] = 10,
-					[FPU_M16INT] = 2,  [FPU_M32INT] = 4,  [FPU_M64INT] = 8 };
-	return size[fmt];
 }
 
 static void put_le(uint8_t *buf, uint64_t v, unsigned n)
@@ -113,6 +125,7 @@ FPU_HANDLER(fpu_fld_mem)
 	struct f80_ctx c = fpu_ctx(f, 64);
 	enum fpu_mem_fmt fmt = FPU_AUX_FMT(op->aux);
 	uint32_t off = fpu_ea(cpu, in);
+	operand_align(cpu, in, off, fmt_size(fmt));
 	fpu_f80 v;
 	if (fmt == FPU_M32REAL)
 		v = f80_from_f32(&c, cpu_read(cpu, in->seg, off, 4));
@@ -206,6 +219,7 @@ FPU_HANDLER(fpu_fst_mem)
 	enum fpu_mem_fmt fmt = FPU_AUX_FMT(op->aux);
 	bool pop = op->aux & FPU_AUX_POP;
 	uint32_t off = fpu_ea(cpu, in);
+	operand_align(cpu, in, off, fmt_size(fmt));
 	if (fpu_empty(f, 0)) {
 		store_underflow(cpu, in, fmt, pop);
 		return;
@@ -254,6 +268,7 @@ FPU_HANDLER(fpu_fist_mem)
 	enum fpu_mem_fmt fmt = FPU_AUX_FMT(op->aux);
 	bool pop = op->aux & FPU_AUX_POP;
 	uint32_t off = fpu_ea(cpu, in);
+	operand_align(cpu, in, off, fmt_size(fmt));
 	if (fpu_empty(f, 0)) {
 		store_underflow(cpu, in, fmt, pop);
 		return;
@@ -283,6 +298,7 @@ FPU_HANDLER(fpu_fbld)
 {
 	struct fpu *f = &cpu->fpu;
 	uint8_t b[10];
+	operand_align(cpu, in, fpu_ea(cpu, in), 10);
 	fpu_read_bytes(cpu, in, fpu_ea(cpu, in), b, 10);
 	uint64_t v = 0;
 	for (int i = 8; i >= 0; i--)
@@ -302,6 +318,7 @@ FPU_HANDLER(fpu_fbstp)
 {
 	struct fpu *f = &cpu->fpu;
 	uint32_t off = fpu_ea(cpu, in);
+	operand_align(cpu, in, off, 10);
 	uint8_t buf[10] = { 0 };
 	/* The BCD indefinite. */
 	static const uint8_t bcd_indefinite[10] = { 0, 0, 0, 0, 0, 0, 0, 0xC0, 0xFF, 0xFF };

@@ -3,9 +3,12 @@
  * Every port access goes through cpu_check_io() and then the io_bus, so the
  * interpreter and translated code reach devices by the same road. Access is
  * free in real mode and at CPL <= IOPL; otherwise (and always in V86 mode)
- * the TSS I/O permission bitmap decides, port by port.
+ * the TSS I/O permission bitmap decides, port by port. An access that is
+ * allowed is then matched against the I/O breakpoints (DR7 R/W = 10b with
+ * CR4.DE), in every mode; a hit is a #DB trap after the instruction.
  */
 #include "cpu/access.h"
+#include "cpu/debug.h"
 #include "cpu/seg.h"
 #include "vmm/io_bus.h"
 #include "vmm/priv.h"
@@ -35,12 +38,12 @@ static bool io_bitmap_allows(struct cpu *cpu, uint16_t port, unsigned size)
 
 void cpu_check_io(struct cpu *cpu, uint16_t port, unsigned size)
 {
-	if (cpu_real_mode(cpu))
-		return;
-	if (!cpu_v86_mode(cpu) && cpu->cpl <= ((cpu->eflags & FLAG_IOPL) >> 12))
-		return;
-	if (!io_bitmap_allows(cpu, port, size))
+	bool by_bitmap = !cpu_real_mode(cpu) &&
+			 (cpu_v86_mode(cpu) || cpu->cpl > ((cpu->eflags & FLAG_IOPL) >> 12));
+	if (by_bitmap && !io_bitmap_allows(cpu, port, size))
 		cpu_raise_err(cpu, EXC_GP, 0);
+	if (cpu_debug_io_armed(cpu))
+		cpu_debug_io(cpu, port, size);
 }
 
 /* --- IN / OUT -------------------------------------------------------------- */
@@ -140,8 +143,10 @@ static void string_io(struct cpu *cpu, const struct x86_insn *in, unsigned size,
 		if (count == 0)
 			return;
 		/* A device that asked the machine to stop gets its answer
-		 * before the rest of the transfer. */
-		if (cpu->stop != CPU_RUNNING)
+		 * before the rest of the transfer; an I/O or data breakpoint
+		 * hit traps after the iteration that hit it, with EIP at the
+		 * instruction so that the rest follows the handler. */
+		if (cpu->stop != CPU_RUNNING || (cpu->debug & DEBUG_TRAP))
 			break;
 	}
 	cpu->next_eip = cpu->eip;

@@ -516,11 +516,12 @@ VMM_ROUTINE(vmm_rdpmc)
 /* --- CPUID -------------------------------------------------------------------- */
 
 /* CPUID.1:EDX feature bits. Only what the CPU really implements is
- * advertised: the x87 (FPU), but no PAE or MTRR, no I/O
- * breakpoints (so no DE), no MMX. */
+ * advertised: the x87 (FPU), debugging extensions (DE: CR4.DE, I/O
+ * breakpoints, DR4/DR5 #UD), but no PAE or MTRR, no MMX. */
 enum {
 	CPUID_FPU = 1u << 0,
 	CPUID_VME = 1u << 1,
+	CPUID_DE = 1u << 2,
 	CPUID_PSE = 1u << 3,
 	CPUID_TSC = 1u << 4,
 	CPUID_MSR = 1u << 5,
@@ -552,8 +553,8 @@ VMM_ROUTINE(vmm_cpuid)
 		a = CPU_SIGNATURE;
 		b = 0;
 		c = 0;
-		d = CPUID_FPU | CPUID_VME | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_SEP |
-		    CPUID_PGE | CPUID_CMOV;
+		d = CPUID_FPU | CPUID_VME | CPUID_DE | CPUID_PSE | CPUID_TSC | CPUID_MSR |
+		    CPUID_CX8 | CPUID_SEP | CPUID_PGE | CPUID_CMOV;
 		break;
 	default:
 		/* One round; ITLB 4K (01h) and 4M (02h), DTLB 4K (03h); L2

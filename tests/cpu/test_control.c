@@ -308,7 +308,9 @@ static void test_ud_and_fpu(void **state)
 	assert_int_equal(env_exec(e, op_ud, &in), EXC_UD);
 	assert_false(e->cpu.exc_has_err);
 
-	/* No coprocessor: the escape does nothing... */
+	/* CR0.EM and TS clear: the escape runs on the x87 (opcode byte 0 and
+	 * ModRM C0 pick D8 C0, FADD ST(0), ST(0), on the zeros reset leaves
+	 * there) and raises nothing... */
 	e->cpu.cr[0] &= ~(uint32_t)(CR0_EM | CR0_TS | CR0_MP);
 	assert_int_equal(env_exec(e, op_fpu_esc, &in), -1);
 	/* ...unless CR0.TS or CR0.EM asks for #NM. */
