@@ -14,9 +14,10 @@ set -eu
 
 # Build, run and test: compiler and tools, the disassembler the stepper uses
 # (capstone), unit tests (cmocka), compressed images (zlib), the window and
-# screenshots (SDL2, libpng) and the terminal display (ncurses).
+# screenshots (SDL2, libpng) and the terminal display (ncurses); the console
+# fonts the BIOS's VGA font is built from (console-setup-linux).
 PACKAGES="cmake gcc make pkg-config nasm libcapstone-dev libcmocka-dev zlib1g-dev
-libsdl2-dev libpng-dev libncurses-dev"
+libsdl2-dev libpng-dev libncurses-dev console-setup-linux"
 # `make bench`: Bochs with its firmware and the headless "term" display.
 BENCH_PACKAGES="bochs bochs-term bochsbios vgabios"
 

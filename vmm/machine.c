@@ -22,6 +22,16 @@ void machine_request_reset(struct machine *m)
 	m->cpu.stop = CPU_STOP_REQUEST;
 }
 
+/* Kept minimal on purpose: what a BIOS programs again at POST is left to
+ * it, as after a warm reset. */
+void machine_reset(struct machine *m)
+{
+	cpu_reset(&m->cpu);
+	m->reset_requested = false;
+	m->debug.exit_requested = false;
+	m->debug.last_post = 0;
+}
+
 /* The master PIC's INT output is the CPU's INTR pin. */
 static void machine_set_intr(void *opaque, int pin, int level)
 {
@@ -271,6 +281,13 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 		       pic_irq_input(&m->pic, 12), machine_kbc_a20, machine_reset_callback, m) < 0 ||
 	    port92_init(&m->port92, &m->io, machine_port92_a20, machine_reset_callback, m) < 0) {
 		snprintf(err, errlen, "cannot set up the RTC, keyboard controller and port 0x92");
+		machine_free(m);
+		return -1;
+	}
+	/* The hypercall port popek's BIOS uses for disk transfers and to ask
+	 * whether the run is headless (vmm/hypercall.h). */
+	if (hypercall_init(&m->hc, &m->io, &m->mem, &m->ata, &m->cpu, cfg->headless) < 0) {
+		snprintf(err, errlen, "cannot register the hypercall port");
 		machine_free(m);
 		return -1;
 	}

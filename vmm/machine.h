@@ -28,6 +28,7 @@
 #include "devices/uart.h"
 #include "devices/vga.h"
 #include "vmm/clock.h"
+#include "vmm/hypercall.h"
 #include "vmm/io_bus.h"
 #include "vmm/phys_mem.h"
 
@@ -50,6 +51,8 @@ struct machine_config {
 	int64_t rtc_base;           /* RTC start: seconds since 1970-01-01 00:00 UTC */
 	const char *boot_order;     /* CMOS boot order: up to three of a, c, d, n (NULL: "cd") */
 	FILE *io_log;               /* unclaimed port accesses are reported here (or NULL) */
+	bool headless;              /* no window shows the screen (--headless): the
+	                             * hypercall port tells the BIOS to mirror text to COM1 */
 	/* Device configuration: each device adds its fields above this line. */
 };
 
@@ -91,6 +94,7 @@ struct machine {
 	struct cmos cmos;        /* MC146818 RTC and CMOS RAM: 0x70-0x71, IRQ8 */
 	struct i8042 kbc;        /* keyboard controller, PS/2 keyboard and mouse: 0x60/0x64, IRQ1/12 */
 	struct port92 port92;    /* system control port A: fast A20 and reset */
+	struct hypercall hc;     /* the VMM hypercall port (0x520) for popek's BIOS */
 	/* Devices: each device adds its struct above this line. */
 };
 
@@ -103,11 +107,26 @@ void machine_free(struct machine *m);
  * ends with EXIT_GUEST_RESET, as QEMU's -no-reboot does. */
 void machine_request_reset(struct machine *m);
 
+/* Resets the machine now, as the RESET line does: the window frontend's
+ * answer to a guest's reset request or triple fault (without --no-reboot)
+ * and to its reset hotkey. The CPU restarts at F000:FFF0 in its power-on
+ * state (registers, x87, TLB), and the pending reset and debug-exit
+ * requests and the last POST code are cleared. Not reset: RAM, the
+ * devices' registers (PIC, PIT, VGA, UARTs, ATA, CMOS, i8042), the A20
+ * gate and the disks; firmware sets the devices up again at POST. */
+void machine_reset(struct machine *m);
+
 /* Sets one source of the A20 gate and updates the address mask. */
 void machine_set_a20(struct machine *m, enum machine_a20_source src, bool on);
 
 /* Runs the guest for up to `ns` nanoseconds of virtual time: the CPU runs
  * until the next device deadline, events fire, HLT skips idle time. */
 enum machine_stop machine_run(struct machine *m, uint64_t ns);
+
+/* Executes exactly one instruction (or delivers one interrupt or
+ * exception) and fires the device events that are due, for the stepper.
+ * A halted CPU skips virtual time to the next deadline instead. Returns
+ * MACHINE_SLICE_DONE when the guest can go on, else why it cannot. */
+enum machine_stop machine_step(struct machine *m);
 
 #endif

@@ -31,6 +31,7 @@ const char *const vmm_stat_names[VMM_STAT_COUNT] = {
 	[VMM_STAT_CPUID] = "cpuid",
 	[VMM_STAT_SEG_QUERY] = "seg_query",
 	[VMM_STAT_SYSENTER] = "sysenter",
+	[VMM_STAT_HYPERCALL] = "hypercall",
 };
 
 _Static_assert(VMM_STAT_COUNT <= sizeof(((struct cpu *)0)->vmm_calls) /
