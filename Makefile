@@ -6,7 +6,7 @@ BUILD := build
 ASAN_BUILD := build-asan
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build setup run test sanitize test-sanitize bench clean format
+.PHONY: all build setup run test tour sanitize test-sanitize bench clean format
 
 all: build
 
@@ -23,6 +23,11 @@ run: build
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j2
+
+# A guided tour of the demo ROM in the teaching stepper: a script
+# (frontend/tour.txt) stops at the interesting moments and explains them.
+tour: build
+	$(BUILD)/popek --bios $(BUILD)/roms/demo.bin --step-script frontend/tour.txt
 
 # A second tree built with AddressSanitizer and UBSan, and its tests.
 sanitize: setup

@@ -19,7 +19,8 @@ static const char usage_text[] =
 	"                        0xFFFFF and aliased below 4 GiB; the CPU starts at its\n"
 	"                        reset vector (F000:FFF0)\n"
 	"  -m, --memory MIB      guest RAM in MiB (default 32)\n"
-	"  --headless            run without a window (the only mode so far)\n"
+	"  --headless            run without a window (the default when there is no\n"
+	"                        display: DISPLAY and WAYLAND_DISPLAY unset)\n"
 	"  --debugcon DEST       port 0xE9 output: stdio (default), file:PATH or none\n"
 	"  --post-codes          log every POST code written to port 0x80 as 'POST xx'\n"
 	"                        on stderr\n"
@@ -27,7 +28,8 @@ static const char usage_text[] =
 	"                        with exit status (v << 1) | 1\n"
 	"  --timeout SECONDS     end the run after this much host time\n"
 	"  --max-insns N         end the run after N guest instructions\n"
-	"  --stats               print run statistics on stderr at the end\n"
+	"  --stats[=json]        print run statistics on stderr at the end (=json: as\n"
+	"                        one JSON object, for scripts)\n"
 	"  --serial DEST         COM1 (0x3F8, IRQ 4): stdio (default), file:PATH or none;\n"
 	"                        on a terminal, stdio is raw: Ctrl-A x quits, Ctrl-A\n"
 	"                        Ctrl-A sends Ctrl-A\n"
@@ -43,6 +45,38 @@ static const char usage_text[] =
 	"                        UTC (1970-2099), so the guest's clock does not depend on\n"
 	"                        the host's (default: the host's clock at start-up)\n"
 	"  --log WHAT            report on stderr: io (each unclaimed port, once)\n"
+	"  --boot ORDER          boot order for the BIOS: up to three of c (first hard\n"
+	"                        disk), d (CD-ROM), a (floppy), n (network), e.g. dc\n"
+	"                        (default cd); without --bios, a --hda, --hdb or --cdrom\n"
+	"                        boots through popek's own BIOS\n"
+	"  --step                the teaching stepper: a terminal UI that runs the guest\n"
+	"                        one instruction at a time, with registers, segments,\n"
+	"                        disassembly, stack, memory and what the VMM does with\n"
+	"                        each instruction (its 'help' lists the commands); COM1\n"
+	"                        and COM2 on stdio become none. Without a terminal it\n"
+	"                        reads commands from stdin and prints the panes as text\n"
+	"  --step-script FILE    run the stepper on the commands in FILE (- for stdin),\n"
+	"                        printing the panes as text\n"
+	"  --display WHAT        sdl: the window (the default when there is a display;\n"
+	"                        exit status 2 when it cannot open). text or none:\n"
+	"                        a headless run, and what it shows of the screen:\n"
+	"                        none (default) or text: the VGA text screen repainted\n"
+	"                        on the terminal as it changes, with colours; the\n"
+	"                        screen then owns stdout, so COM1, COM2 and the debug\n"
+	"                        console on stdio become none (send them to files).\n"
+	"                        When stdout is not a terminal, the final screen is\n"
+	"                        printed as text at the end instead\n"
+	"  --screenshot FILE     write the screen as PNG at the end of the run (text\n"
+	"                        modes drawn with the font the guest loaded into the\n"
+	"                        VGA, graphics modes at their own resolution)\n"
+	"  --dump-text FILE      write the text screen as UTF-8 at the end of the run\n"
+	"                        (code page 437 mapped; one line per row)\n"
+	"  --no-reboot           a guest's reset ends the run (status 4), as QEMU's\n"
+	"                        -no-reboot; headless runs always end so, the window\n"
+	"                        otherwise restarts the machine\n"
+	"  --scale fit|integer   how the window scales the screen: as large as fits,\n"
+	"                        keeping the aspect ratio (fit, default), or by whole\n"
+	"                        factors only (integer)\n"
 	/* Device options' help lines go above this line. */
 	"  -h, --help            show this help\n"
 	"  --version             show the version\n"
@@ -51,9 +85,23 @@ static const char usage_text[] =
 	"  (v << 1) | 1  the guest wrote v to the debug-exit port\n"
 	"  0             the guest halted with interrupts disabled\n"
 	"  2             bad command line or host-side error\n"
-	"  4             the guest reset the machine (triple fault)\n"
+	"  4             the guest reset the machine (triple fault or reset request;\n"
+	"                headless runs never reboot, as with QEMU's -no-reboot; the\n"
+	"                window reboots unless --no-reboot)\n"
 	"  6             the --max-insns limit was reached\n"
-	"  124           the --timeout limit was reached\n";
+	"  124           the --timeout limit was reached\n"
+	"\n"
+	"window hotkeys, with Ctrl+Alt held:\n"
+	"  P             pause / resume the guest\n"
+	"  S             screenshot: popek-DATE-TIME.png in the current directory\n"
+	"  Delete        send Ctrl-Alt-Del to the guest (Insert does too, for\n"
+	"                desktops that keep Ctrl+Alt+Delete for themselves)\n"
+	"  R             reset the machine\n"
+	"  E             switch the engine (interpreter, translator)\n"
+	"  T or F12      the stepper, in the terminal, at the current instruction\n"
+	"  G             release the mouse (a click in the window grabs it)\n"
+	"  Q             quit, as closing the window does: disks are flushed and\n"
+	"                the exit status is 0\n";
 
 /* Parses an unsigned integer (decimal or 0x hex) that must fill the whole
  * string and not exceed max. */
@@ -102,14 +150,17 @@ int cli_parse(int argc, char **argv, struct options *o)
 				   !strcmp(a, "--exit-port") || !strcmp(a, "--timeout") ||
 				   !strcmp(a, "--max-insns") || !strcmp(a, "--serial") ||
 				   !strcmp(a, "--serial2") || !strcmp(a, "--hda") ||
-				   !strcmp(a, "--hdb") || !strcmp(a, "--cdrom");
+				   !strcmp(a, "--hdb") || !strcmp(a, "--cdrom") ||
+				   !strcmp(a, "--boot") || !strcmp(a, "--step-script") ||
+				   !strcmp(a, "--display") || !strcmp(a, "--scale") || !strcmp(a, "--screenshot") ||
+				   !strcmp(a, "--dump-text");
 		if (takes_value && !val) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "popek: option %s needs a value\n", a);
 				return -1;
 			}
 			val = argv[++i];
-		} else if (!takes_value && val) {
+		} else if (!takes_value && val && strcmp(a, "--stats")) { /* --stats=json */
 			fprintf(stderr, "popek: option %s takes no value\n", a);
 			return -1;
 		}
@@ -171,7 +222,13 @@ int cli_parse(int argc, char **argv, struct options *o)
 			}
 			o->max_insns = n;
 		} else if (!strcmp(a, "--stats")) {
+			if (val && strcmp(val, "json") && strcmp(val, "text")) {
+				fprintf(stderr, "popek: --stats: unknown format '%s' (known: text, json)\n",
+					val);
+				return -1;
+			}
 			o->stats = true;
+			o->stats_json = val && !strcmp(val, "json");
 		} else if (!strcmp(a, "--serial") || !strcmp(a, "--serial2")) {
 			if (strcmp(val, "stdio") && strcmp(val, "none") &&
 			    (strncmp(val, "file:", 5) || !val[5])) {
@@ -219,6 +276,47 @@ int cli_parse(int argc, char **argv, struct options *o)
 				fprintf(stderr, "popek: --log: nothing to log in '%s'\n", val);
 				return -1;
 			}
+		} else if (!strcmp(a, "--boot")) {
+			if (!*val || cmos_boot_order_check(val) < 0) {
+				fprintf(stderr, "popek: --boot: '%s' is not up to three of a, c, d and n\n",
+					val);
+				return -1;
+			}
+			o->boot = val;
+		} else if (!strcmp(a, "--step")) {
+			o->step = true;
+		} else if (!strcmp(a, "--step-script")) {
+			if (!*val) {
+				fprintf(stderr, "popek: --step-script: empty file name\n");
+				return -1;
+			}
+			o->step = true;
+			o->step_script = val;
+		} else if (!strcmp(a, "--display")) {
+			if (strcmp(val, "text") && strcmp(val, "none") && strcmp(val, "sdl")) {
+				fprintf(stderr,
+					"popek: --display: unknown display '%s' (known: sdl, text, none)\n",
+					val);
+				return -1;
+			}
+			o->display = val;
+		} else if (!strcmp(a, "--screenshot") || !strcmp(a, "--dump-text")) {
+			if (!*val) {
+				fprintf(stderr, "popek: %s: empty file name\n", a);
+				return -1;
+			}
+			if (!strcmp(a, "--screenshot"))
+				o->screenshot = val;
+			else
+				o->dump_text = val;
+		} else if (!strcmp(a, "--no-reboot")) {
+			o->no_reboot = true;
+		} else if (!strcmp(a, "--scale")) {
+			if (strcmp(val, "integer") && strcmp(val, "fit")) {
+				fprintf(stderr, "popek: --scale: '%s' is not fit or integer\n", val);
+				return -1;
+			}
+			o->scale_integer = !strcmp(val, "integer");
 		/* Device options: each device adds its branches above this line
 		 * (and its name to takes_value when it takes a value). */
 		} else {

@@ -34,6 +34,16 @@ struct options {
 	int64_t rtc_base;        /* --rtc-base: RTC start, seconds since 1970 UTC */
 	bool rtc_base_set;
 	bool log_io;             /* --log io: report unclaimed ports once each */
+	const char *boot;        /* --boot: boot order, up to three of a, c, d, n (NULL: "cd") */
+	bool step;               /* --step: the teaching stepper (frontend/stepper.h) */
+	const char *step_script; /* --step-script FILE ("-": stdin); implies --step */
+	/* Headless outputs (frontend/headless.c). */
+	const char *display;     /* --display: "text", "none" or "sdl" (NULL: the frontend's default) */
+	const char *screenshot;  /* --screenshot FILE.png: the screen at the end of the run */
+	const char *dump_text;   /* --dump-text FILE: the text screen as UTF-8 at the end */
+	bool stats_json;         /* --stats=json: the statistics as one JSON object */
+	bool no_reboot;          /* --no-reboot: a reset ends the run (always so headless) */
+	bool scale_integer;      /* --scale integer: the window scales by whole factors */
 	/* Device options: each device adds its fields above this line. */
 };
 

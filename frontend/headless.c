@@ -1,16 +1,26 @@
 /* headless.c: the batch run loop. It runs the machine in slices of virtual
- * time, checks the host-time limit between slices (the only place the host
- * clock is read, so runs stay deterministic), and turns the reason the
- * machine stopped into a one-line message and an exit status. */
+ * time and turns the reason the machine stopped into a one-line message
+ * and an exit status. Between slices, and only there, it reads the host
+ * clock: for --timeout, and to repaint --display text at most 30 times a
+ * second. Neither changes what the guest sees, so runs stay deterministic.
+ * At the end it writes what the user asked for: the final screen, a
+ * screenshot, a text dump, the statistics. */
 #include "frontend/headless.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "vmm/priv.h"
+#include "frontend/screen_text.h"
+#include "frontend/screenshot.h"
+#include "frontend/stats.h"
 
 /* 10 ms of virtual time (a million instructions) per slice. */
 #define SLICE_NS 10000000ull
+/* Shortest host time between two repaints of the terminal screen. */
+#define REDRAW_INTERVAL_S (1.0 / 30)
 
 static double host_seconds(void)
 {
@@ -19,71 +29,163 @@ static double host_seconds(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void print_stats(const struct machine *m, double host_s)
+static bool display_text(const struct options *o)
+{
+	return o->display && !strcmp(o->display, "text");
+}
+
+bool headless_display_owns_terminal(const struct options *o)
+{
+	return display_text(o) && isatty(STDOUT_FILENO);
+}
+
+/* Opens an output file the run will write at its end. Done before the
+ * guest runs, so a long run is not wasted on a path that cannot be
+ * written. Prints one line and returns NULL on failure. */
+static FILE *open_output(const char *opt, const char *path)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		fprintf(stderr, "popek: %s %s: %s\n", opt, path, strerror(errno));
+	return f;
+}
+
+/* Closes an output file; a failure (a full disk) is reported. */
+static int close_output(const char *opt, const char *path, FILE *f, int ok)
+{
+	if (fclose(f) != 0 && ok == 0) {
+		fprintf(stderr, "popek: %s %s: %s\n", opt, path, strerror(errno));
+		return -1;
+	}
+	return ok;
+}
+
+/* The one-line message for why the run ended, and the exit status. */
+static int end_of_run(const struct machine *m, const struct options *o, enum machine_stop why)
 {
 	const struct cpu *cpu = &m->cpu;
-	const struct clock *clk = &m->clock;
-	fprintf(stderr, "popek: instructions retired: %llu\n", (unsigned long long)clk->insns);
-	fprintf(stderr, "popek: virtual time: %.6f s (idle %.6f s); host time: %.3f s\n",
-		clk->now_ns / 1e9, clk->idle_ns / 1e9, host_s);
-	if (host_s > 0)
-		fprintf(stderr, "popek: guest MIPS: %.1f\n", clk->insns / host_s / 1e6);
-	for (int i = 0; i < VMM_STAT_COUNT; i++)
-		if (cpu->vmm_calls[i])
-			fprintf(stderr, "popek: vmm %s: %llu\n", vmm_stat_names[i],
-				(unsigned long long)cpu->vmm_calls[i]);
-	for (int v = 0; v < 32; v++)
-		if (cpu->exceptions[v])
-			fprintf(stderr, "popek: exception %d: %llu\n", v,
-				(unsigned long long)cpu->exceptions[v]);
-	fprintf(stderr, "popek: hardware interrupts: %llu\n", (unsigned long long)cpu->interrupts);
+	switch (why) {
+	case MACHINE_DEBUG_EXIT:
+		fprintf(stderr, "popek: guest wrote to the debug-exit port: exit status %d\n",
+			m->debug.exit_status & 0xFF);
+		return m->debug.exit_status;
+	case MACHINE_HALTED:
+		fprintf(stderr, "popek: guest halted with interrupts disabled at %04X:%08X\n",
+			cpu->seg[SEG_CS].sel, cpu->eip);
+		return EXIT_GUEST_HALTED;
+	case MACHINE_QUIT:
+		return 0; /* the serial backend has said so already */
+	case MACHINE_RESET:
+		/* Headless runs never reboot (QEMU's -no-reboot). */
+		fprintf(stderr, "popek: guest requested a system reset at %04X:%08X\n",
+			cpu->seg[SEG_CS].sel, cpu->eip);
+		return EXIT_GUEST_RESET;
+	case MACHINE_SHUTDOWN:
+		fprintf(stderr, "popek: guest triple fault (shutdown) at %04X:%08X\n",
+			cpu->seg[SEG_CS].sel, cpu->eip);
+		return EXIT_GUEST_RESET;
+	default:
+		fprintf(stderr, "popek: instruction limit of %llu reached at %04X:%08X\n",
+			(unsigned long long)o->max_insns, cpu->seg[SEG_CS].sel, cpu->eip);
+		return EXIT_INSN_LIMIT;
+	}
+}
+
+/* Writes the screenshot and the text dump of the final frame. Returns 0,
+ * or -1 after reporting a failure. */
+static int write_outputs(const struct options *o, const struct vga_frame *f, FILE *png,
+			 FILE *dump)
+{
+	int ret = 0;
+	char err[160];
+	if (png) {
+		if (screenshot_font_empty(f))
+			fprintf(stderr, "popek: --screenshot: the guest never loaded a font into the "
+					"VGA (plane 2 is empty): text shows as cells without characters\n");
+		int ok = screenshot_write_png(f, png, err, sizeof(err));
+		if (ok < 0)
+			fprintf(stderr, "popek: --screenshot %s: %s\n", o->screenshot, err);
+		if (close_output("--screenshot", o->screenshot, png, ok) < 0)
+			ret = -1;
+	}
+	if (dump) {
+		int ok = screenshot_write_text(f, dump, err, sizeof(err));
+		if (ok < 0)
+			fprintf(stderr, "popek: --dump-text %s: %s\n", o->dump_text, err);
+		if (close_output("--dump-text", o->dump_text, dump, ok) < 0)
+			ret = -1;
+	}
+	return ret;
 }
 
 int headless_run(struct machine *m, const struct options *o)
 {
+	FILE *png = NULL, *dump = NULL;
+	if (o->screenshot && !(png = open_output("--screenshot", o->screenshot)))
+		return EXIT_USAGE;
+	if (o->dump_text && !(dump = open_output("--dump-text", o->dump_text))) {
+		if (png)
+			fclose(png);
+		return EXIT_USAGE;
+	}
+
+	/* --display text: on a terminal, repaint as the screen changes;
+	 * otherwise (a pipe or a file, for scripts) print the final screen. */
+	bool live = headless_display_owns_terminal(o);
+	struct screen_text st;
+	screen_text_init(&st, stdout);
+	struct vga_frame f;
+	uint64_t drawn_gen = 0;
+	double last_draw = 0;
+
 	double start = host_seconds();
 	m->insn_limit = o->max_insns;
-	int status;
-	const struct cpu *cpu = &m->cpu;
-
+	enum machine_stop why;
+	bool timed_out = false;
 	for (;;) {
-		enum machine_stop why = machine_run(m, SLICE_NS);
-		if (why == MACHINE_SLICE_DONE) {
-			if (o->timeout_s > 0 && host_seconds() - start >= o->timeout_s) {
-				fprintf(stderr, "popek: timeout after %g s (%llu instructions)\n",
-					o->timeout_s, (unsigned long long)m->clock.insns);
-				status = EXIT_TIMEOUT;
-				break;
-			}
+		why = machine_run(m, SLICE_NS);
+		if (why != MACHINE_SLICE_DONE)
+			break;
+		if (o->timeout_s <= 0 && !live)
 			continue;
+		double now = host_seconds();
+		if (o->timeout_s > 0 && now - start >= o->timeout_s) {
+			timed_out = true;
+			break;
 		}
-		if (why == MACHINE_DEBUG_EXIT) {
-			status = m->debug.exit_status;
-			fprintf(stderr, "popek: guest wrote to the debug-exit port: exit status %d\n",
-				status & 0xFF);
-		} else if (why == MACHINE_HALTED) {
-			fprintf(stderr,
-				"popek: guest halted with interrupts disabled at %04X:%08X\n",
-				cpu->seg[SEG_CS].sel, cpu->eip);
-			status = EXIT_GUEST_HALTED;
-		} else if (why == MACHINE_QUIT) {
-			status = 0; /* the serial backend has said so already */
-		} else if (why == MACHINE_RESET) {
-			fprintf(stderr, "popek: guest requested a system reset at %04X:%08X\n",
-				cpu->seg[SEG_CS].sel, cpu->eip);
-			status = EXIT_GUEST_RESET;
-		} else if (why == MACHINE_SHUTDOWN) {
-			fprintf(stderr, "popek: guest triple fault (shutdown) at %04X:%08X\n",
-				cpu->seg[SEG_CS].sel, cpu->eip);
-			status = EXIT_GUEST_RESET;
-		} else {
-			fprintf(stderr, "popek: instruction limit of %llu reached at %04X:%08X\n",
-				(unsigned long long)o->max_insns, cpu->seg[SEG_CS].sel, cpu->eip);
-			status = EXIT_INSN_LIMIT;
+		if (live && now - last_draw >= REDRAW_INTERVAL_S &&
+		    (!st.drawn || vga_generation(&m->vga) != drawn_gen)) {
+			vga_frame(&m->vga, &f);
+			screen_text_draw(&st, &f);
+			drawn_gen = f.generation;
+			last_draw = now;
 		}
-		break;
 	}
+
+	/* The final screen, before the closing message so that the message
+	 * comes below it on a terminal. */
+	vga_frame(&m->vga, &f);
+	if (live) {
+		screen_text_draw(&st, &f);
+		screen_text_leave(&st);
+	} else if (display_text(o)) {
+		screen_text_write_plain(&f, stdout);
+		fflush(stdout);
+	}
+	screen_text_free(&st);
+
+	int status;
+	if (timed_out) {
+		fprintf(stderr, "popek: timeout after %g s (%llu instructions)\n", o->timeout_s,
+			(unsigned long long)m->clock.insns);
+		status = EXIT_TIMEOUT;
+	} else {
+		status = end_of_run(m, o, why);
+	}
+	if (write_outputs(o, &f, png, dump) < 0)
+		status = EXIT_USAGE;
 	if (o->stats)
-		print_stats(m, host_seconds() - start);
+		stats_print(stderr, m, host_seconds() - start, status,
+			    o->stats_json ? STATS_JSON : STATS_TEXT);
 	return status;
 }

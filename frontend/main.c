@@ -8,11 +8,15 @@
 
 #include "frontend/cli.h"
 #include "frontend/headless.h"
+#include "frontend/stepper.h"
 #include "vmm/machine.h"
 
 /* The built-in demo ROM (roms/demo/demo.asm, embedded at build time). */
 extern const uint8_t rom_demo[];
 extern const size_t rom_demo_size;
+/* popek's BIOS (roms/bios/bios.asm): the firmware for booting disks. */
+extern const uint8_t rom_bios[];
+extern const size_t rom_bios_size;
 
 #define BIOS_MAX_SIZE (256u << 10)
 
@@ -69,6 +73,10 @@ int main(int argc, char **argv)
 		if (!bios)
 			return EXIT_USAGE;
 		cfg.bios = bios;
+	} else if (o.hda || o.hdb || o.cdrom) {
+		/* Something to boot: popek's own BIOS boots it. */
+		cfg.bios = rom_bios;
+		cfg.bios_size = rom_bios_size;
 	} else {
 		cfg.bios = rom_demo;
 		cfg.bios_size = rom_demo_size;
@@ -98,6 +106,26 @@ int main(int argc, char **argv)
 	 * for the guest. With --rtc-base a run is fully deterministic. */
 	cfg.rtc_base = o.rtc_base_set ? o.rtc_base : (int64_t)time(NULL);
 	cfg.io_log = o.log_io ? stderr : NULL;
+	cfg.boot_order = o.boot;
+	cfg.headless = o.headless;
+	/* The stepper owns the terminal and reads its commands from stdin: a
+	 * serial port on stdio would take them, so it is unplugged. */
+	if (o.step) {
+		if (!strcmp(cfg.serial[0], "stdio"))
+			cfg.serial[0] = "none";
+		if (!strcmp(cfg.serial[1], "stdio"))
+			cfg.serial[1] = "none";
+	}
+	/* --display text on a terminal repaints the screen on stdout: serial
+	 * ports and a debug console on stdio would write over it, so they are
+	 * unplugged (--help and the README say to send them to files). */
+	if (!o.step && headless_display_owns_terminal(&o)) {
+		for (int i = 0; i < 2; i++)
+			if (!strcmp(cfg.serial[i], "stdio"))
+				cfg.serial[i] = "none";
+		if (cfg.debugcon == stdout)
+			cfg.debugcon = NULL;
+	}
 	/* Device options become machine configuration above this line. */
 
 	struct machine *m = malloc(sizeof(*m));
@@ -113,7 +141,11 @@ int main(int argc, char **argv)
 	/* Frontend selection: each frontend adds its branch above the
 	 * headless default (the window when a display is present and
 	 * --headless is not given; the stepper with --step). */
-	int status = headless_run(m, &o);
+	int status;
+	if (o.step)
+		status = stepper_run(m, &o);
+	else
+		status = headless_run(m, &o);
 
 	machine_free(m);
 	free(m);

@@ -1,0 +1,93 @@
+/* png_tool.c: checks PNG screenshots by their pixels, never their bytes
+ * (libpng versions compress differently), for headless_test.sh.
+ *
+ *   png_tool same A.png B.png          same size and the same RGB pixels
+ *   png_tool pixel FILE X Y RRGGBB     the pixel at (X, Y) has that colour
+ *   png_tool size FILE                 prints WIDTHxHEIGHT
+ *
+ * Exit status 0 when the check holds, 1 when it does not (with a line
+ * saying why), 2 on bad usage or an unreadable file. */
+#include <png.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct picture {
+	unsigned w, h;
+	unsigned char *rgb; /* w * h * 3 */
+};
+
+static int load(const char *path, struct picture *p)
+{
+	png_image img;
+	memset(&img, 0, sizeof(img));
+	img.version = PNG_IMAGE_VERSION;
+	if (!png_image_begin_read_from_file(&img, path)) {
+		fprintf(stderr, "png_tool: %s: %s\n", path, img.message);
+		return -1;
+	}
+	img.format = PNG_FORMAT_RGB;
+	p->w = img.width;
+	p->h = img.height;
+	p->rgb = malloc(PNG_IMAGE_SIZE(img));
+	if (!p->rgb || !png_image_finish_read(&img, NULL, p->rgb, 0, NULL)) {
+		fprintf(stderr, "png_tool: %s: %s\n", path, p->rgb ? img.message : "out of memory");
+		png_image_free(&img);
+		return -1;
+	}
+	return 0;
+}
+
+static unsigned long rgb_at(const struct picture *p, unsigned x, unsigned y)
+{
+	const unsigned char *c = p->rgb + ((size_t)y * p->w + x) * 3;
+	return (unsigned long)c[0] << 16 | (unsigned long)c[1] << 8 | c[2];
+}
+
+int main(int argc, char **argv)
+{
+	struct picture a, b;
+	if (argc == 4 && !strcmp(argv[1], "same")) {
+		if (load(argv[2], &a) < 0 || load(argv[3], &b) < 0)
+			return 2;
+		if (a.w != b.w || a.h != b.h) {
+			printf("size differs: %ux%u against %ux%u\n", a.w, a.h, b.w, b.h);
+			return 1;
+		}
+		unsigned diffs = 0;
+		for (unsigned y = 0; y < a.h; y++)
+			for (unsigned x = 0; x < a.w; x++)
+				if (rgb_at(&a, x, y) != rgb_at(&b, x, y) && diffs++ < 5)
+					printf("pixel (%u, %u): %06lx against %06lx\n", x, y,
+					       rgb_at(&a, x, y), rgb_at(&b, x, y));
+		if (diffs) {
+			printf("%u pixels differ\n", diffs);
+			return 1;
+		}
+		return 0;
+	}
+	if (argc == 6 && !strcmp(argv[1], "pixel")) {
+		if (load(argv[2], &a) < 0)
+			return 2;
+		unsigned x = (unsigned)strtoul(argv[3], NULL, 0);
+		unsigned y = (unsigned)strtoul(argv[4], NULL, 0);
+		unsigned long want = strtoul(argv[5], NULL, 16);
+		if (x >= a.w || y >= a.h) {
+			printf("(%u, %u) is outside the %ux%u image\n", x, y, a.w, a.h);
+			return 1;
+		}
+		if (rgb_at(&a, x, y) != want) {
+			printf("pixel (%u, %u) is %06lx, not %06lx\n", x, y, rgb_at(&a, x, y), want);
+			return 1;
+		}
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "size")) {
+		if (load(argv[2], &a) < 0)
+			return 2;
+		printf("%ux%u\n", a.w, a.h);
+		return 0;
+	}
+	fprintf(stderr, "usage: png_tool same A B | pixel FILE X Y RRGGBB | size FILE\n");
+	return 2;
+}
