@@ -79,3 +79,49 @@ enum machine_stop machine_run(struct machine *m, uint64_t ns)
 	}
 	return MACHINE_SLICE_DONE;
 }
+
+/* One instruction at a time, for the stepper: the same turn as
+ * machine_run() with a budget of one, so that devices keep ticking on
+ * virtual time while a user walks through the guest. A step may deliver an
+ * interrupt instead of executing an instruction; a step of a halted CPU
+ * skips idle time to the next device deadline (after which the next step
+ * takes the interrupt), or ends with MACHINE_HALTED when nothing can wake
+ * it. */
+enum machine_stop machine_step(struct machine *m)
+{
+	struct cpu *cpu = &m->cpu;
+	struct clock *clk = &m->clock;
+	if (m->insn_limit && clk->insns >= m->insn_limit)
+		return MACHINE_INSN_LIMIT;
+
+	enum cpu_stop why = cpu_step(cpu);
+	clock_run_due(clk);
+	if (machine_quit_requested(m))
+		return MACHINE_QUIT;
+	switch (why) {
+	case CPU_STOP_REQUEST:
+		if (m->debug.exit_requested)
+			return MACHINE_DEBUG_EXIT;
+		if (m->reset_requested)
+			return MACHINE_RESET;
+		break;
+	case CPU_STOP_SHUTDOWN:
+		return MACHINE_SHUTDOWN;
+	case CPU_STOP_HALT: {
+		if (cpu->nmi_pending || ((cpu->eflags & FLAG_IF) && cpu->intr))
+			break;
+		uint64_t next = clock_next_deadline(clk);
+		if (!((cpu->eflags & FLAG_IF) && next != CLOCK_NEVER))
+			return MACHINE_HALTED;
+		clock_skip_to(clk, next);
+		clock_run_due(clk);
+		if (machine_quit_requested(m))
+			return MACHINE_QUIT;
+		break;
+	}
+	case CPU_STOP_BUDGET:
+	case CPU_RUNNING:
+		break;
+	}
+	return MACHINE_SLICE_DONE;
+}
