@@ -215,6 +215,12 @@ static const uint8_t *font_find(struct font *fonts, int nfonts, uint32_t cp)
 	return NULL;
 }
 
+static void font_free(struct font *f)
+{
+	free(f->data);
+	free(f->map);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 4) {
@@ -232,11 +238,14 @@ int main(int argc, char **argv)
 		return 2;
 	for (int i = 3; i < argc; i++) {
 		struct font f = {0};
-		if (font_load(argv[i], &f) < 0)
+		if (font_load(argv[i], &f) < 0) {
+			font_free(&f);
 			return 2;
+		}
 		if (f.height != height) {
 			fprintf(stderr, "psf_font: %s: %u lines high, not %u: skipped\n", argv[i],
 				f.height, height);
+			font_free(&f);
 			continue;
 		}
 		fonts[nfonts++] = f;
@@ -270,6 +279,9 @@ int main(int argc, char **argv)
 			fprintf(out, "0x%02X%s", g ? g[r] : 0, r + 1 < height ? "," : "");
 		fprintf(out, "\t; 0x%02X\n", c);
 	}
+	for (int i = 0; i < nfonts; i++)
+		font_free(&fonts[i]);
+	free(fonts);
 	if (fclose(out) != 0) {
 		fprintf(stderr, "psf_font: %s: write error\n", argv[1]);
 		return 2;
