@@ -33,6 +33,8 @@ static int load(const char *path, struct picture *p)
 	if (!p->rgb || !png_image_finish_read(&img, NULL, p->rgb, 0, NULL)) {
 		fprintf(stderr, "png_tool: %s: %s\n", path, p->rgb ? img.message : "out of memory");
 		png_image_free(&img);
+		free(p->rgb);
+		p->rgb = NULL;
 		return -1;
 	}
 	return 0;
@@ -44,22 +46,22 @@ static unsigned long rgb_at(const struct picture *p, unsigned x, unsigned y)
 	return (unsigned long)c[0] << 16 | (unsigned long)c[1] << 8 | c[2];
 }
 
-int main(int argc, char **argv)
+/* The checks; main() frees the pictures whatever they answer. */
+static int check(int argc, char **argv, struct picture *pa, struct picture *pb)
 {
-	struct picture a, b;
 	if (argc == 4 && !strcmp(argv[1], "same")) {
-		if (load(argv[2], &a) < 0 || load(argv[3], &b) < 0)
+		if (load(argv[2], pa) < 0 || load(argv[3], pb) < 0)
 			return 2;
-		if (a.w != b.w || a.h != b.h) {
-			printf("size differs: %ux%u against %ux%u\n", a.w, a.h, b.w, b.h);
+		if (pa->w != pb->w || pa->h != pb->h) {
+			printf("size differs: %ux%u against %ux%u\n", pa->w, pa->h, pb->w, pb->h);
 			return 1;
 		}
 		unsigned diffs = 0;
-		for (unsigned y = 0; y < a.h; y++)
-			for (unsigned x = 0; x < a.w; x++)
-				if (rgb_at(&a, x, y) != rgb_at(&b, x, y) && diffs++ < 5)
+		for (unsigned y = 0; y < pa->h; y++)
+			for (unsigned x = 0; x < pa->w; x++)
+				if (rgb_at(pa, x, y) != rgb_at(pb, x, y) && diffs++ < 5)
 					printf("pixel (%u, %u): %06lx against %06lx\n", x, y,
-					       rgb_at(&a, x, y), rgb_at(&b, x, y));
+					       rgb_at(pa, x, y), rgb_at(pb, x, y));
 		if (diffs) {
 			printf("%u pixels differ\n", diffs);
 			return 1;
@@ -67,27 +69,36 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 6 && !strcmp(argv[1], "pixel")) {
-		if (load(argv[2], &a) < 0)
+		if (load(argv[2], pa) < 0)
 			return 2;
 		unsigned x = (unsigned)strtoul(argv[3], NULL, 0);
 		unsigned y = (unsigned)strtoul(argv[4], NULL, 0);
 		unsigned long want = strtoul(argv[5], NULL, 16);
-		if (x >= a.w || y >= a.h) {
-			printf("(%u, %u) is outside the %ux%u image\n", x, y, a.w, a.h);
+		if (x >= pa->w || y >= pa->h) {
+			printf("(%u, %u) is outside the %ux%u image\n", x, y, pa->w, pa->h);
 			return 1;
 		}
-		if (rgb_at(&a, x, y) != want) {
-			printf("pixel (%u, %u) is %06lx, not %06lx\n", x, y, rgb_at(&a, x, y), want);
+		if (rgb_at(pa, x, y) != want) {
+			printf("pixel (%u, %u) is %06lx, not %06lx\n", x, y, rgb_at(pa, x, y), want);
 			return 1;
 		}
 		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "size")) {
-		if (load(argv[2], &a) < 0)
+		if (load(argv[2], pa) < 0)
 			return 2;
-		printf("%ux%u\n", a.w, a.h);
+		printf("%ux%u\n", pa->w, pa->h);
 		return 0;
 	}
 	fprintf(stderr, "usage: png_tool same A B | pixel FILE X Y RRGGBB | size FILE\n");
 	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct picture a = {0}, b = {0};
+	int rc = check(argc, argv, &a, &b);
+	free(a.rgb);
+	free(b.rgb);
+	return rc;
 }
