@@ -1,15 +1,33 @@
 #!/usr/bin/env bash
-# bench/run.sh: times popek against Bochs (and QEMU's TCG, when installed) on
-# the same guest, bench/bench_loop.asm, assembled as a 64 KiB ROM that every
-# emulator boots as its firmware. Each emulator runs BENCH_RUNS times,
-# interleaved so machine noise spreads over all of them; the table shows the
-# median wall time of whole processes, guest MIPS and the speed ratios. On a
-# shared machine the absolute times are noise; the ratios are the result.
+# bench/run.sh (`make bench`): times popek against Bochs and QEMU's TCG on the
+# same guests, in one run, in three sections:
+#   1. the integer loop, bench/bench_loop.asm: popek's interpreter against
+#      Bochs and QEMU, whole processes (issue 2's "interpreter at least twice
+#      Bochs" is the RATIO popek/bochs line);
+#   2. the workloads, bench/{integer,memory,kernel}.asm: popek's interpreter
+#      and translator against QEMU and Bochs, with each emulator's start-up
+#      (the empty guest, bench/empty.asm) measured and subtracted, and the
+#      checksums compared across all of them and with bench/checksums.txt;
+#   3. the Linux boot, popek against QEMU on one kernel and initramfs, when
+#      bench/linux.sh exists (see the hook at the end).
+# Every guest is a 64 KiB ROM each emulator boots as its firmware (popek
+# --bios, qemu -bios, bochs romimage): no BIOS runs before it, so all of them
+# execute the same instructions (bench/bench.inc says more). Each emulator
+# runs each guest BENCH_RUNS times, interleaved so machine noise spreads
+# over all of them; the tables show medians. On a shared machine the
+# absolute times are noise; the ratios are the result.
+#
+# Exit status: 0 when every run ended as it should and every checksum
+# agreed; 1 when one did not (the reason is printed, loudly); 2 when the
+# benchmark could not start (no popek binary, no nasm).
 #
 # Environment: POPEK (binary, default build/popek), BENCH_RUNS (default 3),
-# BENCH_ITERATIONS (loop iterations, default 20000000), BENCH_OUT (work
-# directory, default build/bench), BENCH_SKIP (emulators to leave out, e.g.
-# "bochs qemu").
+# BENCH_ITERATIONS (section 1's loop iterations, default 20000000),
+# BENCH_OUT (work directory, default build/bench), BENCH_SKIP (engines to
+# leave out, any of "bochs qemu bt"), BENCH_WORKLOADS (section 2's
+# workloads, default "integer memory kernel"), BENCH_QUICK=1 (section 2 at
+# the small ROUNDS of bench/checksums.txt's "test" rows: seconds, for
+# checking this script, not for timing).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,129 +35,58 @@ popek=${POPEK:-$root/build/popek}
 runs=${BENCH_RUNS:-3}
 iterations=${BENCH_ITERATIONS:-20000000}
 out=${BENCH_OUT:-$root/build/bench}
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+
+[ -x "$popek" ] || bench_die "no popek binary at $popek (run 'make' first)"
+popek=$(cd "$(dirname "$popek")" && pwd)/$(basename "$popek") # for bench/linux.sh
+command -v nasm >/dev/null || bench_die "nasm is missing (run scripts/setup.sh)"
+mkdir -p "$out"
+bench_detect
+status=0
+
+# === 1. the integer loop: popek's interpreter, Bochs, QEMU ==================
+
 asm=$root/bench/bench_loop.asm
 rom=$out/bench_loop.rom
-
-die() { echo "bench: $*" >&2; exit 2; }
-
-[ -x "$popek" ] || die "no popek binary at $popek (run 'make' first)"
-command -v nasm >/dev/null || die "nasm is missing (run scripts/setup.sh)"
-mkdir -p "$out"
 nasm -f bin -I "$root/tests/guests/" -DITERATIONS="$iterations" -o "$rom" "$asm"
 
 # The loop retires exactly iterations * BODY_INSNS instructions; set-up and
 # printing add a few tens of thousands more, which popek's --stats counts.
 body=$(awk '$1 == "BODY_INSNS" && $2 == "equ" { print $3 }' "$asm")
-[ -n "$body" ] || die "BODY_INSNS not found in $asm"
+[ -n "$body" ] || bench_die "BODY_INSNS not found in $asm"
 loop_insns=$((iterations * body))
 
-# --- the emulators ------------------------------------------------------------
-# Each run_<emu> runs one timed process, leaves the debug-console output in
-# $out/<emu>.con and returns non-zero if the run did not end as it should.
-
-run_popek() {
-	local status=0
-	"$popek" --headless --bios "$rom" --debugcon "file:$out/popek.con" --stats \
-		--timeout 600 >/dev/null 2>"$out/popek.err" </dev/null || status=$?
-	if [ $status != 1 ]; then
-		echo "bench: popek ended with status $status, expected 1:" >&2
-		tail -n 5 "$out/popek.err" >&2
-		return 1
-	fi
-}
-
-skip=" ${BENCH_SKIP:-} "
-installed() { [[ $skip != *" $1 "* ]] && command -v "$2" >/dev/null; }
-
-have_bochs=0
-if installed bochs bochs; then
-	have_bochs=1
-	# Headless Bochs 2.7 as Debian builds it: the "term" display library
-	# (package bochs-term), no sound (the ALSA driver aborts without a
-	# sound card), and the debugger told to continue and then quit.
-	cat >"$out/bochsrc" <<-EOF
-		megs: 32
-		romimage: file=$rom
-		display_library: term
-		port_e9_hack: enabled=1
-		log: /dev/null
-		clock: sync=none
-		cpu: count=1, ips=100000000
-		sound: driver=dummy
-		speaker: enabled=0
-	EOF
-	printf 'c\nquit\n' >"$out/bochs.cmds"
-fi
-
-run_bochs() {
-	local status=0
-	# TERM keeps the term display library happy where none is set. Bochs
-	# ignores SIGTERM, hence KILL.
-	TERM=${TERM:-xterm} timeout -s KILL 900 bochs -q -f "$out/bochsrc" -rc "$out/bochs.cmds" \
-		>"$out/bochs.con" 2>"$out/bochs.err" </dev/null || status=$?
-	if ! grep -q 'Shutdown port: shutdown requested' "$out/bochs.err" "$out/bochs.con"; then
-		echo "bench: bochs did not reach the shutdown port (status $status):" >&2
-		grep -v 'i\[' "$out/bochs.err" | tail -n 5 >&2
-		return 1
-	fi
-}
-
-have_qemu=0
-installed qemu qemu-system-i386 && have_qemu=1
-
-run_qemu() {
-	local status=0
-	timeout -s KILL 600 qemu-system-i386 -accel tcg -bios "$rom" -display none -m 32 \
-		-cpu pentium2,-apic -no-reboot -debugcon "file:$out/qemu.con" \
-		-device isa-debug-exit,iobase=0xf4 >/dev/null 2>"$out/qemu.err" </dev/null ||
-		status=$?
-	if [ $status != 1 ]; then
-		echo "bench: qemu ended with status $status, expected 1:" >&2
-		tail -n 5 "$out/qemu.err" >&2
-		return 1
-	fi
-}
-
-# --- timing -----------------------------------------------------------------------
-
-now_ns() { date +%s%N; }
-
 emus=(popek)
-[ $have_bochs = 1 ] && emus+=(bochs)
-[ $have_qemu = 1 ] && emus+=(qemu)
+[ "$have_bochs" = 1 ] && emus+=(bochs)
+[ "$have_qemu" = 1 ] && emus+=(qemu)
 declare -A times checksum failed
 
+echo "== 1. integer loop: popek's interpreter against Bochs and QEMU, whole processes"
 echo "bench: guest loop of $iterations iterations x $body instructions = $loop_insns instructions"
 echo "bench: ${emus[*]}, $runs runs each"
-[ $have_bochs = 1 ] || echo "bench: bochs is not installed or skipped (scripts/setup.sh --bench installs it)"
-[ $have_qemu = 1 ] || echo "bench: qemu-system-i386 is not installed or skipped (optional: apt-get install qemu-system-x86)"
+[ "$have_bochs" = 1 ] || echo "bench: bochs is not installed or skipped (scripts/setup.sh --bench installs it)"
+[ "$have_qemu" = 1 ] || echo "bench: qemu-system-i386 is not installed or skipped (optional: apt-get install qemu-system-x86)"
 
 for ((r = 1; r <= runs; r++)); do
 	for e in "${emus[@]}"; do
 		[ -n "${failed[$e]:-}" ] && continue
-		t0=$(now_ns)
-		if ! "run_$e"; then
+		engine=$e
+		[ "$e" = popek ] && engine=interp
+		if ! bench_timed "$engine" "$rom" "$e"; then
 			failed[$e]=1
 			continue
 		fi
-		t1=$(now_ns)
-		times[$e]="${times[$e]:-} $(((t1 - t0) / 1000000))"
-		sum=$(grep -ao 'bench: checksum [0-9a-f]*' "$out/$e.con" | awk '{ print $3 }' | tail -n 1)
-		checksum[$e]=${sum:-none}
-		printf 'bench: run %d %-6s %6d ms\n' "$r" "$e" $(((t1 - t0) / 1000000))
+		times[$e]="${times[$e]:-} $bench_ms"
+		checksum[$e]=$(bench_checksum "$e")
+		printf 'bench: run %d %-6s %6d ms\n' "$r" "$e" "$bench_ms"
 	done
 done
 
 # The instruction count for MIPS: what popek retired (loop plus set-up), or
 # the loop alone if --stats said nothing.
-insns=$(awk '/instructions retired:/ { print $NF }' "$out/popek.err" 2>/dev/null | tail -n 1)
+insns=$(bench_insns popek)
 insns=${insns:-$loop_insns}
-
-median_ms() {
-	tr ' ' '\n' <<<"$1" | awk 'NF' | sort -n | awk '{ v[NR] = $1 } END {
-		if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2];
-		else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
-}
 
 echo
 printf '%-8s %10s %10s  %-10s %s\n' emulator "median s" "MIPS" checksum "runs (ms)"
@@ -167,7 +114,6 @@ ratio() { # ratio <other>: popek's speed over <other>'s, from the medians
 ratio bochs
 ratio qemu
 
-status=0
 ref=${checksum[popek]:-}
 for e in "${emus[@]}"; do
 	[ -n "${failed[$e]:-}" ] && status=1 && continue
@@ -177,4 +123,48 @@ for e in "${emus[@]}"; do
 	fi
 done
 [ -n "${failed[popek]:-}" ] && status=1
+
+# === 2. the workloads: interpreter, translator, QEMU, Bochs ===================
+
+# shellcheck source=bench/workloads.sh
+. "$root/bench/workloads.sh"
+bench_workloads || status=1
+
+# === 3. HOOK: the Linux boot (issue 5), popek against QEMU ====================
+# bench/linux.sh does not exist yet. When it does, this section runs it and
+# nothing else here needs to change. Its contract:
+#   - it is run with bash, from any directory, with these in its environment:
+#     POPEK (the popek binary), BENCH_OUT (a work directory it may use,
+#     $out/linux), BENCH_RUNS, BENCH_HAVE_QEMU (1 when qemu-system-i386 is
+#     installed and not skipped, else 0) and BENCH_ROOT (the source tree);
+#   - it boots the same kernel and initramfs to the same marker on popek and
+#     on QEMU (TCG) BENCH_RUNS times each, and prints its own section:
+#     both median times, their start-up (as section 2 does), the ratio in a
+#     line starting "RATIO popek/qemu linux boot:", and the marker seen;
+#   - exit status 0: done; 77: skipped (say why on stdout, e.g. the Debian
+#     packages could not be downloaded), which does not fail the benchmark;
+#     anything else: a failure, which does.
+if [ -f "$root/bench/linux.sh" ]; then
+	echo
+	echo "== 3. Linux boot: popek against QEMU (bench/linux.sh)"
+	mkdir -p "$out/linux"
+	linux_status=0
+	POPEK=$popek BENCH_OUT=$out/linux BENCH_RUNS=$runs BENCH_HAVE_QEMU=$have_qemu \
+		BENCH_ROOT=$root bash "$root/bench/linux.sh" || linux_status=$?
+	case $linux_status in
+	0) ;;
+	77) echo "bench: the Linux boot was skipped" ;;
+	*)
+		echo "bench: FAILED: bench/linux.sh ended with status $linux_status" >&2
+		status=1
+		;;
+	esac
+fi
+
+echo
+if [ $status = 0 ]; then
+	echo "bench: done; every run ended as it should and every checksum agreed"
+else
+	echo "bench: ******** FAILED: a run failed or checksums differ (messages above) ********" >&2
+fi
 exit $status
