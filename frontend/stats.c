@@ -6,11 +6,13 @@
  *   host_seconds      host time of the run
  *   guest_mips        instructions / host_seconds / 1e6 (null when no host
  *                     time could be measured)
- *   engine            "interpreter"
+ *   engine            "interpreter", "translator" or "check"
  *   translated_blocks, cache_hits, chained_jumps
- *                     the binary translator's counters: null, since there
- *                     is no translator yet (the interpreter runs every
- *                     instruction); they become numbers when it exists
+ *                     the binary translator's counters (null with the
+ *                     interpreter, which translates nothing)
+ *   translator        {blocks, guest_insns, code_bytes, lookups, hits,
+ *                     chained, unchained, invalidations, smc_writes,
+ *                     flushes, interpreted_insns, backend}, or null
  *   vmm_calls         {kind: count} for every kind of VMM routine call,
  *                     zeros included, so scripts can rely on the keys
  *   exceptions        {vector: count} for the vectors taken at least once
@@ -39,8 +41,26 @@ static void stats_text(FILE *out, const struct machine *m, double host_s)
 		clk->now_ns / 1e9, clk->idle_ns / 1e9, host_s);
 	if (host_s > 0)
 		fprintf(out, "popek: guest MIPS: %.1f\n", clk->insns / host_s / 1e6);
-	fprintf(out, "popek: engine: interpreter (no binary translator yet: no translated "
-		     "blocks, cache hits or chaining to count)\n");
+	if (!m->tr) {
+		fprintf(out, "popek: engine: interpreter\n");
+	} else {
+		const struct tr_stats *t = &m->tr->stats;
+		fprintf(out, "popek: engine: %s (%s backend)\n",
+			m->engine == MACHINE_ENGINE_CHECK ? "check (translator against interpreter)" :
+							    "binary translator",
+			m->tr->backend == TR_BACKEND_X64 ? "x86-64" : "portable");
+		fprintf(out, "popek: translator: %llu blocks (%llu instructions, %llu bytes of host "
+			     "code), %llu lookups, %llu hits\n",
+			(unsigned long long)t->blocks, (unsigned long long)t->insns,
+			(unsigned long long)t->code_bytes, (unsigned long long)t->lookups,
+			(unsigned long long)t->hits);
+		fprintf(out, "popek: translator: %llu chained exits (%llu undone), %llu blocks "
+			     "invalidated by %llu writes to code pages, %llu flushes, %llu "
+			     "instructions interpreted\n",
+			(unsigned long long)t->chained, (unsigned long long)t->unchained,
+			(unsigned long long)t->invalidations, (unsigned long long)t->smc_writes,
+			(unsigned long long)t->flushes, (unsigned long long)t->interp_insns);
+	}
 	char tmp[16];
 	for (int i = 0; i < VMM_STAT_COUNT; i++)
 		if (cpu->vmm_calls[i])
@@ -65,10 +85,30 @@ static void stats_json(FILE *out, const struct machine *m, double host_s, int ex
 		fprintf(out, "\"guest_mips\":%.3f,", clk->insns / host_s / 1e6);
 	else
 		fprintf(out, "\"guest_mips\":null,");
-	/* No translator exists yet: its counters are null, not zeros that
-	 * would claim it ran and did nothing. */
-	fprintf(out, "\"engine\":\"interpreter\",\"translated_blocks\":null,"
-		     "\"cache_hits\":null,\"chained_jumps\":null,");
+	/* With the interpreter the translator's counters are null, not
+	 * zeros that would claim it ran and did nothing. */
+	if (!m->tr) {
+		fprintf(out, "\"engine\":\"interpreter\",\"translated_blocks\":null,"
+			     "\"cache_hits\":null,\"chained_jumps\":null,\"translator\":null,");
+	} else {
+		const struct tr_stats *t = &m->tr->stats;
+		fprintf(out, "\"engine\":\"%s\",\"translated_blocks\":%llu,\"cache_hits\":%llu,"
+			     "\"chained_jumps\":%llu,",
+			m->engine == MACHINE_ENGINE_CHECK ? "check" : "translator",
+			(unsigned long long)t->blocks, (unsigned long long)t->hits,
+			(unsigned long long)t->chained);
+		fprintf(out, "\"translator\":{\"blocks\":%llu,\"guest_insns\":%llu,"
+			     "\"code_bytes\":%llu,\"lookups\":%llu,\"hits\":%llu,\"chained\":%llu,"
+			     "\"unchained\":%llu,\"invalidations\":%llu,\"smc_writes\":%llu,"
+			     "\"flushes\":%llu,\"interpreted_insns\":%llu,\"backend\":\"%s\"},",
+			(unsigned long long)t->blocks, (unsigned long long)t->insns,
+			(unsigned long long)t->code_bytes, (unsigned long long)t->lookups,
+			(unsigned long long)t->hits, (unsigned long long)t->chained,
+			(unsigned long long)t->unchained, (unsigned long long)t->invalidations,
+			(unsigned long long)t->smc_writes, (unsigned long long)t->flushes,
+			(unsigned long long)t->interp_insns,
+			m->tr->backend == TR_BACKEND_X64 ? "x86-64" : "portable");
+	}
 	fprintf(out, "\"vmm_calls\":{");
 	char tmp[16];
 	for (int i = 0; i < VMM_STAT_COUNT; i++)

@@ -287,6 +287,9 @@ static bool report_machine_stop(struct stepper *st, enum machine_stop why)
 	case MACHINE_QUIT:
 		text_add(o, "stopped: quit asked for from the serial terminal");
 		return true;
+	case MACHINE_DIVERGED:
+		text_add(o, "stopped: --engine check found the engines differ (see stderr)");
+		return true;
 	case MACHINE_SLICE_DONE:
 		break;
 	}

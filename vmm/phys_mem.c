@@ -144,6 +144,9 @@ int phys_mem_map_ram(struct phys_mem *pm, uint32_t base, uint32_t size, uint8_t 
 		return 0;
 	}
 	for (uint32_t i = 0; i < count; i++) {
+		if ((pm->flags[first + i] & PHYS_PAGE_TRANSLATED) && pm->code_write)
+			pm->code_write(pm->code_write_opaque, (first + i) << PHYS_PAGE_SHIFT,
+				       PHYS_PAGE_SIZE);
 		pm->host[first + i] = NULL;
 		pm->flags[first + i] = 0;
 		pm->code_gen[first + i]++;
@@ -202,10 +205,45 @@ void phys_mark_code(struct phys_mem *pm, uint32_t addr)
 		pm->flags[pn] = (uint8_t)((pm->flags[pn] & ~PHYS_PAGE_WRITABLE) | PHYS_PAGE_CODE);
 }
 
-/* A write reached a RAM page: if code was decoded from it, that code is
- * stale now. */
-static void phys_code_written(struct phys_mem *pm, uint32_t pn)
+void phys_mark_translated(struct phys_mem *pm, uint32_t addr)
 {
+	uint32_t pn = phys_page_of(addr);
+	uint8_t f = pm->flags[pn];
+	if (!pm->host[pn] || (f & PHYS_PAGE_TRANSLATED))
+		return;
+	/* ROM pages are marked too (their writes are dropped before any
+	 * hook), so that remapping them (PAM shadowing) reaches the
+	 * translator; whether the page was directly writable is kept for
+	 * phys_unmark_translated(). A page the decoded-instruction cache
+	 * marked was writable. */
+	bool writable = (f & PHYS_PAGE_WRITABLE) || (f & PHYS_PAGE_CODE);
+	pm->flags[pn] = (uint8_t)((f & ~PHYS_PAGE_WRITABLE) | PHYS_PAGE_CODE | PHYS_PAGE_TRANSLATED |
+				  (writable ? PHYS_PAGE_TR_WRITABLE : 0));
+}
+
+void phys_unmark_translated(struct phys_mem *pm, uint32_t addr)
+{
+	uint32_t pn = phys_page_of(addr);
+	uint8_t f = pm->flags[pn];
+	if (f & PHYS_PAGE_TRANSLATED) {
+		pm->code_gen[pn]++;
+		pm->flags[pn] = (uint8_t)((f & ~(PHYS_PAGE_CODE | PHYS_PAGE_TRANSLATED |
+						 PHYS_PAGE_TR_WRITABLE)) |
+					  ((f & PHYS_PAGE_TR_WRITABLE) ? PHYS_PAGE_WRITABLE : 0));
+	}
+}
+
+/* A write reached a RAM page: if code was decoded from it, that code is
+ * stale now. A page with translated blocks stays trapped: the translator
+ * hears which bytes changed and drops only the blocks they overlap. */
+static void phys_code_written(struct phys_mem *pm, uint32_t pn, uint32_t addr, uint32_t len)
+{
+	if (pm->flags[pn] & PHYS_PAGE_TRANSLATED) {
+		pm->code_gen[pn]++;
+		if (pm->code_write)
+			pm->code_write(pm->code_write_opaque, addr, len);
+		return;
+	}
 	if (pm->flags[pn] & PHYS_PAGE_CODE) {
 		pm->code_gen[pn]++;
 		pm->flags[pn] = (uint8_t)((pm->flags[pn] & ~PHYS_PAGE_CODE) | PHYS_PAGE_WRITABLE);
@@ -219,7 +257,7 @@ static void phys_write_simple(struct phys_mem *pm, uint32_t addr, uint32_t value
 	if (page) {
 		if (phys_is_rom(pm, page))
 			return;
-		phys_code_written(pm, pn);
+		phys_code_written(pm, pn, addr, size);
 		uint8_t *p = page + (addr & (PHYS_PAGE_SIZE - 1));
 		for (unsigned i = 0; i < size; i++)
 			p[i] = (uint8_t)(value >> (8 * i));
@@ -304,7 +342,7 @@ void phys_write_block(struct phys_mem *pm, uint32_t addr, const void *src, size_
 		uint8_t *page = pm->host[phys_page_of(addr)];
 		if (page) {
 			if (!phys_is_rom(pm, page)) {
-				phys_code_written(pm, phys_page_of(addr));
+				phys_code_written(pm, phys_page_of(addr), addr, (uint32_t)chunk);
 				memcpy(page + off, s, chunk);
 			}
 		} else {

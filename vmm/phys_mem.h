@@ -42,6 +42,14 @@ enum {
 	 * the page's code generation (invalidating what was decoded from it)
 	 * and makes the page directly writable again. */
 	PHYS_PAGE_CODE = 1u << 2,
+	/* RAM page holding translated blocks (translator/): like
+	 * PHYS_PAGE_CODE, but a write leaves the page trapped and is reported
+	 * to code_write with the bytes written, so that only the blocks those
+	 * bytes overlap are invalidated (code and data may share a page). */
+	PHYS_PAGE_TRANSLATED = 1u << 3,
+	/* With PHYS_PAGE_TRANSLATED: the page was PHYS_PAGE_WRITABLE before,
+	 * and is again once the translator lets it go. */
+	PHYS_PAGE_TR_WRITABLE = 1u << 4,
 };
 
 struct phys_mem {
@@ -55,6 +63,10 @@ struct phys_mem {
 	uint32_t *code_gen; /* per page: bumped by every write to a code page */
 	struct mmio_region mmio[PHYS_MAX_MMIO];
 	unsigned mmio_count;
+	/* Told of every write to a PHYS_PAGE_TRANSLATED page (addr, length in
+	 * bytes, within one page); NULL when no translator runs. */
+	void (*code_write)(void *opaque, uint32_t addr, uint32_t len);
+	void *code_write_opaque;
 };
 
 /* Allocates RAM of `ram_size` bytes mapped at physical 0. When pc_holes is
@@ -86,6 +98,12 @@ int phys_mem_map_ram(struct phys_mem *pm, uint32_t base, uint32_t size, uint8_t 
 /* Marks the page holding `addr` as holding code (see PHYS_PAGE_CODE). Only
  * RAM pages are marked; ROM cannot change. */
 void phys_mark_code(struct phys_mem *pm, uint32_t addr);
+
+/* Marks the page holding `addr` as holding translated blocks (see
+ * PHYS_PAGE_TRANSLATED; any host-backed page, ROM included), or gives it
+ * back its old direct access once the translator has no block left on it. */
+void phys_mark_translated(struct phys_mem *pm, uint32_t addr);
+void phys_unmark_translated(struct phys_mem *pm, uint32_t addr);
 
 static inline uint32_t phys_code_gen(const struct phys_mem *pm, uint32_t addr)
 {

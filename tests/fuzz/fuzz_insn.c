@@ -13,7 +13,14 @@
  * generator has a fixed seed and each iteration derives its own seed from
  * it, so a failing iteration can be rerun alone (--iter).
  *
+ * With --compare (or --compare-portable), every run is done twice, by the
+ * interpreter and by the binary translator (its x86-64 or its portable
+ * backend) on two machines, and the CPU states and RAM after each
+ * cpu_run()/tr_run() must be equal: the first difference is printed and
+ * the exit status is 1.
+ *
  * Usage: fuzz_insn [ITERATIONS] [--seed S] [--iter K] [--budget N] [-v]
+ *                  [--compare | --compare-portable]
  *
  * Built with -DPOPEK_LIBFUZZER (and -fsanitize=fuzzer) it is instead a
  * libFuzzer target whose input is the code to run; compile the core with
@@ -29,6 +36,7 @@
 #include <unistd.h>
 
 #include "cpu/cpu.h"
+#include "translator/translator.h"
 #include "vmm/clock.h"
 #include "vmm/io_bus.h"
 #include "vmm/phys_mem.h"
@@ -55,6 +63,7 @@ struct fuzz_machine {
 	struct io_bus io;
 	struct clock clk;
 	struct cpu cpu;
+	struct translator *tr; /* runs with the translator when set */
 };
 
 struct fuzz_stats {
@@ -237,6 +246,8 @@ static void fuzz_run(struct fuzz_machine *m, uint64_t seed, int mode, uint64_t b
 {
 	uint64_t s = seed;
 	bool flat32 = mode != MODE_REAL;
+	if (m->tr)
+		tr_flush(m->tr); /* RAM is rewritten behind its back below */
 	fill_random(m->pm.ram, FUZZ_RAM_SIZE, &s);
 	m->pm.a20_mask = 0xFFFFFFFFu;
 	if (mode == MODE_PAGED32)
@@ -257,7 +268,7 @@ static void fuzz_run(struct fuzz_machine *m, uint64_t seed, int mode, uint64_t b
 	/* A couple of runs, as the dispatcher would do after a HLT or when a
 	 * budget runs out. */
 	for (int k = 0; k < 2; k++) {
-		enum cpu_stop why = cpu_run(&m->cpu, budget);
+		enum cpu_stop why = m->tr ? tr_run(m->tr, budget) : cpu_run(&m->cpu, budget);
 		if (why <= CPU_STOP_SHUTDOWN)
 			st->stops[why]++;
 		if (m->cpu.exc_nesting) {
@@ -275,6 +286,44 @@ static void fuzz_run(struct fuzz_machine *m, uint64_t seed, int mode, uint64_t b
 	st->insns += m->clk.insns - insns0;
 	for (int v = 0; v < 32; v++)
 		st->exceptions[v] += m->cpu.exceptions[v] - exc0[v];
+}
+
+/* --compare: whether two machines ended a run in the same state; prints
+ * the first difference. */
+static bool fuzz_same(const struct fuzz_machine *a, const struct fuzz_machine *b)
+{
+	const struct cpu *x = &a->cpu, *y = &b->cpu;
+	for (int r = 0; r < 8; r++)
+		if (x->regs[r] != y->regs[r]) {
+			fprintf(stderr, "fuzz_insn: reg %d: interpreter %08X, translator %08X\n", r,
+				x->regs[r], y->regs[r]);
+			return false;
+		}
+	if (x->eip != y->eip || x->eflags != y->eflags || x->halted != y->halted ||
+	    memcmp(x->cr, y->cr, sizeof(x->cr)) || a->clk.insns != b->clk.insns) {
+		fprintf(stderr,
+			"fuzz_insn: interpreter eip %08X eflags %08X cr0 %08X insns %" PRIu64
+			"; translator eip %08X eflags %08X cr0 %08X insns %" PRIu64 "\n",
+			x->eip, x->eflags, x->cr[0], a->clk.insns, y->eip, y->eflags, y->cr[0],
+			b->clk.insns);
+		return false;
+	}
+	for (int sg = 0; sg < SEG_COUNT; sg++)
+		if (memcmp(&x->seg[sg], &y->seg[sg], sizeof(x->seg[sg]))) {
+			fprintf(stderr, "fuzz_insn: segment %d differs\n", sg);
+			return false;
+		}
+	if (memcmp(x->exceptions, y->exceptions, sizeof(x->exceptions))) {
+		fprintf(stderr, "fuzz_insn: exception counts differ\n");
+		return false;
+	}
+	for (uint32_t i = 0; i < FUZZ_RAM_SIZE; i++)
+		if (a->pm.ram[i] != b->pm.ram[i]) {
+			fprintf(stderr, "fuzz_insn: RAM at %05X: interpreter %02X, translator %02X\n",
+				i, a->pm.ram[i], b->pm.ram[i]);
+			return false;
+		}
+	return true;
 }
 
 static struct fuzz_machine *fuzz_machine_new(void)
@@ -322,6 +371,7 @@ int main(int argc, char **argv)
 	uint64_t iterations = 1000, seed = 0x706F70656BULL, budget = 2000;
 	long only = -1;
 	bool verbose = false;
+	int compare = 0; /* 1: x86-64 backend (the host's default), 2: portable */
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--seed") && i + 1 < argc)
 			seed = strtoull(argv[++i], NULL, 0);
@@ -331,6 +381,10 @@ int main(int argc, char **argv)
 			budget = strtoull(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "-v"))
 			verbose = true;
+		else if (!strcmp(argv[i], "--compare"))
+			compare = 1;
+		else if (!strcmp(argv[i], "--compare-portable"))
+			compare = 2;
 		else if (argv[i][0] != '-')
 			iterations = strtoull(argv[i], NULL, 0);
 		else {
@@ -346,6 +400,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fuzz_insn: out of memory\n");
 		return 2;
 	}
+	struct fuzz_machine *bt = NULL;
+	if (compare) {
+		bt = fuzz_machine_new();
+		struct translator *tr = calloc(1, sizeof(*tr));
+		enum tr_backend be = compare == 2 ? TR_BACKEND_PORTABLE : tr_default_backend();
+		if (!bt || !tr || tr_init(tr, &bt->cpu, be, 0, 0) != 0) {
+			fprintf(stderr, "fuzz_insn: cannot set up the translator\n");
+			return 2;
+		}
+		bt->tr = tr;
+	}
 	signal(SIGALRM, on_watchdog);
 	alarm(FUZZ_WATCHDOG_S);
 
@@ -358,7 +423,19 @@ int main(int argc, char **argv)
 			if (verbose)
 				fprintf(stderr, "iteration %" PRIu64 " %s\n", it,
 					mode_names[mode]);
-			fuzz_run(m, rng_next(&s), mode, budget, NULL, 0, &st);
+			uint64_t run_seed = rng_next(&s);
+			fuzz_run(m, run_seed, mode, budget, NULL, 0, &st);
+			if (bt) {
+				struct fuzz_stats st2 = { 0 };
+				fuzz_run(bt, run_seed, mode, budget, NULL, 0, &st2);
+				if (!fuzz_same(m, bt)) {
+					fprintf(stderr,
+						"fuzz_insn: the engines differ: iteration %" PRIu64
+						" %s (rerun with --iter %" PRIu64 ")\n",
+						it, mode_names[mode], it);
+					return 1;
+				}
+			}
 		}
 	}
 	alarm(0);
@@ -373,6 +450,16 @@ int main(int argc, char **argv)
 		if (st.exceptions[v])
 			printf(" #%d:%" PRIu64, v, st.exceptions[v]);
 	printf("\n");
+	if (bt) {
+		printf("translator: %" PRIu64 " blocks, %" PRIu64 " chained, %" PRIu64
+		       " invalidated, %" PRIu64 " interpreted instructions: same results\n",
+		       bt->tr->stats.blocks, bt->tr->stats.chained, bt->tr->stats.invalidations,
+		       bt->tr->stats.interp_insns);
+		tr_free(bt->tr);
+		free(bt->tr);
+		phys_mem_free(&bt->pm);
+		free(bt);
+	}
 	phys_mem_free(&m->pm);
 	free(m);
 	return 0;
