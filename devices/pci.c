@@ -24,6 +24,12 @@ static struct pci_function *pci_find(struct pci_bus *bus, uint8_t devfn)
 
 uint32_t pci_bar_address(const struct pci_function *f, int bar)
 {
+	if (bar == PCI_ROM_BAR) {
+		uint32_t rom;
+		memcpy(&rom, &f->cfg[PCI_ROM_ADDRESS], 4);
+		bool on = f->rom_size && (rom & 1) && (f->cfg[PCI_COMMAND] & PCI_CMD_MEM);
+		return on ? rom & ~0x7FFu : 0;
+	}
 	if (bar < 0 || bar >= PCI_NUM_BARS || !f->bar_size[bar])
 		return 0;
 	uint16_t cmd = (uint16_t)(f->cfg[PCI_COMMAND] | (f->cfg[PCI_COMMAND + 1] << 8));
@@ -42,6 +48,8 @@ static void pci_notify_bars(struct pci_function *f)
 	for (int b = 0; b < PCI_NUM_BARS; b++)
 		if (f->bar_size[b] && !f->bar_io[b])
 			f->bar_moved(f->opaque, b, pci_bar_address(f, b));
+	if (f->rom_size)
+		f->bar_moved(f->opaque, PCI_ROM_BAR, pci_bar_address(f, PCI_ROM_BAR));
 }
 
 uint32_t pci_config_read(struct pci_bus *bus, uint8_t devfn, uint8_t reg, unsigned size)
@@ -67,11 +75,14 @@ void pci_config_write(struct pci_bus *bus, uint8_t devfn, uint8_t reg, uint32_t 
 		uint8_t old = f->cfg[r];
 		f->cfg[r] = (uint8_t)((old & ~f->wmask[r]) | (b & f->wmask[r]));
 		if (f->cfg[r] != old &&
-		    ((r >= PCI_BAR0 && r < PCI_BAR0 + 4 * PCI_NUM_BARS) || r == PCI_COMMAND))
+		    ((r >= PCI_BAR0 && r < PCI_BAR0 + 4 * PCI_NUM_BARS) || r == PCI_COMMAND ||
+		     (r >= PCI_ROM_ADDRESS && r < PCI_ROM_ADDRESS + 4)))
 			bars_changed = true;
 	}
 	if (bars_changed)
 		pci_notify_bars(f);
+	if (f->config_written)
+		f->config_written(f->opaque, reg, size);
 }
 
 struct pci_function *pci_add_function(struct pci_bus *bus, uint8_t devfn, const char *name,
@@ -115,6 +126,16 @@ void pci_set_bar(struct pci_function *f, int bar, uint32_t size, bool io, bool p
 	for (int i = 0; i < 4; i++) {
 		f->cfg[PCI_BAR0 + 4 * bar + i] = (uint8_t)(v >> (8 * i));
 		f->wmask[PCI_BAR0 + 4 * bar + i] = (uint8_t)(mask >> (8 * i));
+	}
+}
+
+void pci_set_rom(struct pci_function *f, uint32_t size)
+{
+	f->rom_size = size;
+	uint32_t mask = ~(size - 1) | 1u;
+	for (int i = 0; i < 4; i++) {
+		f->cfg[PCI_ROM_ADDRESS + i] = 0;
+		f->wmask[PCI_ROM_ADDRESS + i] = (uint8_t)(mask >> (8 * i));
 	}
 }
 

@@ -17,6 +17,8 @@ struct io_bus;
 
 #define PCI_MAX_FUNCTIONS 16
 #define PCI_NUM_BARS 6
+/* The expansion ROM BAR's number in bar_moved() calls (after BAR0-5). */
+#define PCI_ROM_BAR PCI_NUM_BARS
 
 /* Standard configuration registers. */
 enum {
@@ -31,6 +33,7 @@ enum {
 	PCI_BAR0 = 0x10,
 	PCI_SUBSYS_VENDOR = 0x2C,
 	PCI_SUBSYS_ID = 0x2E,
+	PCI_ROM_ADDRESS = 0x30, /* expansion ROM BAR: address | enable (bit 0) */
 	PCI_INTERRUPT_LINE = 0x3C,
 	PCI_INTERRUPT_PIN = 0x3D,
 };
@@ -46,7 +49,11 @@ struct pci_function {
 	 * or off in the command register): `addr` is the new base, 0 when the
 	 * BAR does not decode. */
 	void (*bar_moved)(void *opaque, int bar, uint32_t addr);
+	/* Called after every configuration write (registers that change how
+	 * the board decodes memory, like the i440FX's PAM), or NULL. */
+	void (*config_written)(void *opaque, uint8_t reg, unsigned size);
 	void *opaque;
+	uint32_t rom_size;      /* expansion ROM BAR size, 0: none */
 };
 
 struct pci_bus {
@@ -70,6 +77,11 @@ struct pci_function *pci_add_function(struct pci_bus *bus, uint8_t devfn, const 
  * BARs at least 4) at its power-on address. */
 void pci_set_bar(struct pci_function *f, int bar, uint32_t size, bool io, bool prefetch,
 		 uint32_t addr);
+
+/* Declares an expansion ROM BAR of `size` bytes (a power of two, at least
+ * 2 KiB), unassigned and disabled at power-on; bar_moved() reports it as
+ * PCI_ROM_BAR when firmware enables it (bit 0 and memory decoding). */
+void pci_set_rom(struct pci_function *f, uint32_t size);
 
 /* Configuration space access as the guest sees it (also for firmware set-up
  * and tests): `size` 1, 2 or 4, `reg` aligned to it. */

@@ -13,6 +13,7 @@
 
 #include "cpu/cpu.h"
 #include "devices/ata.h"
+#include "vmm/boot.h"
 #include "vmm/io_bus.h"
 #include "vmm/phys_mem.h"
 #include "vmm/priv.h"
@@ -187,6 +188,14 @@ void hypercall_run(struct hypercall *h, uint32_t block)
 		a[4] = d->kind == ATA_CDROM || d->img.write_protected;
 		break;
 	}
+	case HC_BOOT_KERNEL:
+		if (!h->boot || h->boot->kind == BOOT_NONE || !h->cpu)
+			status = HC_ENOMEDIUM;
+		else if (h->mem->a20_mask != 0xFFFFFFFFu)
+			status = HC_EINVAL;
+		else
+			boot_start(h->boot, h->mem, h->cpu); /* the OUT retires at the entry */
+		break;
 	default:
 		status = HC_EFUNC;
 		break;

@@ -8,7 +8,7 @@
  * devices themselves never need it; everything here is also reachable the
  * ordinary way, only slower or not at all from inside the guest.
  *
- * Protocol (docs/FIRMWARE.md has the full table):
+ * Protocol (docs/HYPERCALLS.md has the full table):
  *   in   HC_PORT (dword)  reads the signature HC_SIGNATURE ("POPK"); byte
  *                         reads of HC_PORT..HC_PORT+3 give its bytes.
  *   out  HC_PORT (dword)  the guest-physical address of a 32-byte call
@@ -54,6 +54,12 @@ enum hc_function {
 	HC_DISK_INFO = 6,  /* in a0 = ATA device; out a0 = kind (0 none, 1 disk,
 	                    * 2 CD), a1/a2 = sectors (low/high), a3 = sector size,
 	                    * a4 = 1 when write-protected */
+	HC_BOOT_KERNEL = 7, /* the end of POST: when --kernel gave a kernel, the
+	                     * VMM loads it (vmm/boot.h) and the CPU goes on at
+	                     * its entry point in 32-bit protected mode: the
+	                     * call does not return. Else status HC_ENOMEDIUM
+	                     * and the BIOS boots a disk. Needs A20 on
+	                     * (HC_EINVAL otherwise). */
 	HC_FUNCTIONS
 };
 
@@ -70,11 +76,14 @@ enum hc_status {
 /* Largest transfer of one disk call, in sectors. */
 #define HC_DISK_MAX_SECTORS 0x10000u
 
+struct boot_image;
+
 struct hypercall {
 	struct phys_mem *mem;
 	struct ata *ata;
 	struct cpu *cpu;  /* its vmm_calls[] are the VMM statistics */
 	bool headless;    /* no window shows the screen: firmware mirrors text */
+	struct boot_image *boot; /* --kernel, for HC_BOOT_KERNEL (NULL: none) */
 	uint64_t calls[HC_FUNCTIONS]; /* calls per function (for tests and --stats) */
 };
 

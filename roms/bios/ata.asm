@@ -207,6 +207,7 @@ ata_detect:
 	inc	byte [fs:EB_NDRV]
 	call	ata_print
 .next:
+	xor	bh, bh			; the signature checks borrow BH
 	inc	bx
 	cmp	bx, 4
 	jb	.device

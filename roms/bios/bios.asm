@@ -20,7 +20,8 @@
 ; The image is 64 KiB, mapped at F000:0000 (and at the top of 4 GiB). The
 ; CPU starts at F000:FFF0, the jump at the end of this file. The BIOS never
 ; writes to its own segment (it is ROM): its variables live in the BDA
-; (0x400) and the EBDA (0x9FC00), see bios.inc and docs/FIRMWARE.md.
+; (0x400) and the EBDA (0x9F800), see bios.inc; the hypercall port is in
+; docs/HYPERCALLS.md.
 ;
 ; By hand: nasm -f bin -I roms/bios/ -I build/roms/ -o bios.bin roms/bios/bios.asm
 

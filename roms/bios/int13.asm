@@ -40,7 +40,7 @@ int13_table:
 	times 0x41 - 0x16 dw int13_bad					; 16-40
 	dw	d_ext_check, d_ext_read, d_ext_write, d_ext_verify		; 41-44
 	dw	d_lock, d_eject, d_ext_seek, d_ext_params			; 45-48
-	dw	int13_bad, int13_bad, int13_bad, d_cd_status			; 49-4B
+	dw	int13_bad, int13_bad, d_cd_status				; 49-4B
 int13_table_end:
 
 ; The ways out. int13_status: AH = status, CF = (AH != 0), remembered in

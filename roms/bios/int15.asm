@@ -2,7 +2,7 @@
 ;
 ;   E820h memory map     E801h / 88h memory sizes    C0h configuration table
 ;   C1h EBDA segment     86h wait (microseconds, on the RTC's periodic
-;   interrupt)           2400h-2403h A20 (port 0x92)  90h/91h device busy/done
+;   interrupt)           2400h-2403h A20 (KBC and 0x92) 90h/91h busy/done
 ;   4Fh keyboard intercept (the caller's choice stands)
 ;   53h APM: not present (CF, AH = 86h), as is every other function.
 ;
@@ -173,7 +173,10 @@ sys_busy:
 	jmp	int15_ok
 
 ; 2400h disable A20, 2401h enable, 2402h status (AL), 2403h support (BX:
-; keyboard controller and port 0x92).
+; keyboard controller and port 0x92). The gate is on while either the
+; keyboard controller's output port or port 0x92 enables it, so both are
+; set; the status is what memory does (1 MiB aliasing 0), not what one
+; register claims.
 sys_a20:
 	cmp	al, 0x03
 	ja	int15_unsupported
@@ -188,12 +191,21 @@ sys_a20:
 	or	al, 0x02
 .set:
 	out	PORT_A20, al
+	; The controller's output port: DFh gate on, DDh off (reset high,
+	; the other lines as POST leaves them).
+	mov	al, 0xD1
+	call	kbc_command
+	mov	al, 0xDD
+	test	ah, ah
+	jz	.kbc
+	mov	al, 0xDF
+.kbc:
+	call	kbc_data
+	call	kbc_wait_write
 	mov	byte [bp + F_AH], 0
 	jmp	int15_ok
 .status:
-	in	al, PORT_A20
-	shr	al, 1
-	and	al, 1
+	call	a20_enabled
 	mov	[bp + F_AL], al
 	mov	byte [bp + F_AH], 0
 	jmp	int15_ok
@@ -201,6 +213,30 @@ sys_a20:
 	mov	word [bp + F_BX], 0x0003
 	mov	byte [bp + F_AH], 0
 	jmp	int15_ok
+
+; a20_enabled: AL = 1 when the A20 gate is on: a byte at 0000:0500 and
+; its alias FFFF:0510 (1 MiB above) differ after writing each. Keeps the
+; other registers and the bytes.
+a20_enabled:
+	push	ds
+	push	es
+	push	bx
+	xor	bx, bx
+	mov	ds, bx
+	dec	bx
+	mov	es, bx			; FFFF
+	mov	bl, [0x500]
+	mov	bh, [es:0x510]
+	mov	byte [0x500], 0x00
+	mov	byte [es:0x510], 0xFF
+	cmp	byte [0x500], 0xFF	; wrapped: A20 off
+	mov	[es:0x510], bh
+	mov	[0x500], bl
+	setne	al
+	pop	bx
+	pop	es
+	pop	ds
+	ret
 
 ; 86h: waits CX:DX microseconds. The RTC's periodic interrupt (1024 Hz)
 ; counts them down in the BDA (INT 70h, time.asm) while the CPU halts, so

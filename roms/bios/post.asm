@@ -4,7 +4,8 @@
 ;
 ;   01 start     02 interrupt vectors   03 BDA and EBDA   04 PICs
 ;   05 PIT       06 CMOS memory sizes   07 hypercall port  08 video
-;   09 keyboard  0A COM1                0B disks           0C boot
+;   09 keyboard  0A COM1                0B disks           0F --kernel
+;   0C boot
 ;
 ; Also here: the default interrupt handlers and INT 11h / INT 12h.
 
@@ -236,6 +237,18 @@ post_start:
 	call	ata_detect
 	mov	al, [es:EB_NHD]
 	mov	[BDA_HD_COUNT], al
+
+	; --- a kernel given with --kernel: the VMM loads and starts it -----------------
+	; (HC_BOOT_KERNEL, vmm/boot.h): the call does not return then. Without
+	; one it fails, and the BIOS boots a disk. Interrupts are still off
+	; and A20 on, as the kernel's entry wants them.
+	POST_CODE POST_KERNEL
+	test	byte [es:EB_FLAGS], EBF_HC
+	jz	.no_kernel
+	mov	ax, HC_BOOT_KERNEL
+	xor	ebx, ebx
+	call	hc_simple
+.no_kernel:
 
 	sti
 	int	0x19			; boot (does not return)

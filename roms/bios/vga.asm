@@ -774,7 +774,7 @@ attr_read:
 	pop	dx
 	ret
 
-; vid_palette (10h): AL = subfunction (see the table in docs/FIRMWARE.md).
+; vid_palette (10h): AL = subfunction (the table below).
 vid_palette:
 	cmp	al, 0x00
 	je	.set_reg
