@@ -84,6 +84,11 @@ static int end_of_run(const struct machine *m, const struct options *o, enum mac
 		fprintf(stderr, "popek: guest triple fault (shutdown) at %04X:%08X\n",
 			cpu->seg[SEG_CS].sel, cpu->eip);
 		return EXIT_GUEST_RESET;
+	case MACHINE_DIVERGED:
+		/* The difference itself is on stderr already. */
+		fprintf(stderr, "popek: --engine check: the engines differ at %04X:%08X\n",
+			cpu->seg[SEG_CS].sel, cpu->eip);
+		return EXIT_ENGINES_DIFFER;
 	default:
 		fprintf(stderr, "popek: instruction limit of %llu reached at %04X:%08X\n",
 			(unsigned long long)o->max_insns, cpu->seg[SEG_CS].sel, cpu->eip);

@@ -42,8 +42,8 @@
 #define PACE_MAX_LAG 0.100
 /* How long a note ("translator not available") stays in the title. */
 #define NOTE_S 2.0
-/* " — " in UTF-8: the title's separator. */
-#define SEP " \xe2\x80\x94 "
+/* The title's separator: plain ASCII, which every window manager shows. */
+#define SEP " - "
 
 static double host_seconds(void)
 {
@@ -60,6 +60,16 @@ static struct window *window_create(const struct options *o, char *err, size_t e
 {
 	if (SDL_Init(SDL_INIT_VIDEO) < 0) {
 		snprintf(err, errlen, "%s", SDL_GetError());
+		return NULL;
+	}
+	/* SDL falls back to drivers that show nothing; they are a window only
+	 * when asked for by name (SDL_VIDEODRIVER). */
+	const char *driver = SDL_GetCurrentVideoDriver();
+	const char *asked = getenv("SDL_VIDEODRIVER");
+	if (driver && (!strcmp(driver, "dummy") || !strcmp(driver, "offscreen")) &&
+	    (!asked || !*asked)) {
+		snprintf(err, errlen, "no display (SDL's video driver is %s)", driver);
+		SDL_Quit();
 		return NULL;
 	}
 	struct window *w = calloc(1, sizeof(*w));
@@ -86,6 +96,22 @@ static struct window *window_create(const struct options *o, char *err, size_t e
 		window_close(w);
 		return NULL;
 	}
+	w->max_w = w->max_h = WINDOW_MAX_PIXELS;
+	SDL_RendererInfo info;
+	if (SDL_GetRendererInfo(w->ren, &info) == 0) {
+		if (info.max_texture_width > 0 && (unsigned)info.max_texture_width < w->max_w)
+			w->max_w = (unsigned)info.max_texture_width;
+		if (info.max_texture_height > 0 && (unsigned)info.max_texture_height < w->max_h)
+			w->max_h = (unsigned)info.max_texture_height;
+	}
+	const char *hook = getenv(WINDOW_MAX_TEXTURE_ENV);
+	if (hook) {
+		unsigned long n = strtoul(hook, NULL, 10);
+		if (n >= 64 && n < w->max_w)
+			w->max_w = (unsigned)n;
+		if (n >= 64 && n < w->max_h)
+			w->max_h = (unsigned)n;
+	}
 	SDL_SetRenderDrawColor(w->ren, 0, 0, 0, 255);
 	SDL_RenderClear(w->ren);
 	SDL_RenderPresent(w->ren);
@@ -96,29 +122,49 @@ int window_open(const struct options *o, struct window **out)
 {
 	*out = NULL;
 	bool insisted = o->display && !strcmp(o->display, "sdl");
-	if (insisted && o->headless) {
-		fprintf(stderr, "popek: --headless and --display sdl contradict each other\n");
+	/* --screenshot and --dump-text are written at the end of a batch run:
+	 * they ask for a headless run as --headless does. */
+	const char *batch = o->screenshot ? "--screenshot" : o->dump_text ? "--dump-text" : NULL;
+	if (insisted && (o->headless || batch)) {
+		fprintf(stderr, "popek: --display sdl and %s contradict each other (%s)\n",
+			o->headless ? "--headless" : batch,
+			o->headless ? "--headless runs without a window"
+				    : "it is for headless runs; Ctrl+Alt+S saves a screenshot in the window");
 		return -1;
 	}
-	if (!insisted) {
-		if (o->headless || o->display)
-			return 0; /* a headless display was asked for */
-		const char *x11 = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
-		if ((!x11 || !*x11) && (!wl || !*wl)) {
-			fprintf(stderr, "popek: no display (DISPLAY and WAYLAND_DISPLAY are not set): "
-					"running headless\n");
+	if (!insisted && (o->headless || o->display || batch))
+		return 0; /* a headless run was asked for */
+	/* No display at all: headless, as documented, without a word (unless
+	 * SDL is told which video driver to use, e.g. on a console). */
+	const char *x11 = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+	const char *driver = getenv("SDL_VIDEODRIVER");
+	if ((!x11 || !*x11) && (!wl || !*wl) && (!driver || !*driver)) {
+		if (!insisted)
 			return 0;
-		}
+		fprintf(stderr, "popek: cannot open a window: no display (DISPLAY and "
+				"WAYLAND_DISPLAY are not set)\n");
+		return -1;
+	}
+	/* Only the kind of display that is there is tried, so SDL does not
+	 * fall back to others (a Wayland library complaining on stderr). */
+	if (!driver || !*driver) {
+		if (x11 && *x11 && (!wl || !*wl))
+			SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11");
+		else if (wl && *wl && (!x11 || !*x11))
+			SDL_SetHint(SDL_HINT_VIDEODRIVER, "wayland");
 	}
 	char err[256];
 	struct window *w = window_create(o, err, sizeof(err));
 	if (!w) {
-		if (insisted) {
-			fprintf(stderr, "popek: cannot open a window: %s\n", err);
-			return -1;
-		}
-		fprintf(stderr, "popek: cannot open a window (%s): running headless\n", err);
-		return 0;
+		/* Which display it was, when there is only one to blame. */
+		char where[96] = "";
+		if (x11 && *x11 && (!wl || !*wl) && (!driver || !*driver))
+			snprintf(where, sizeof(where), " on DISPLAY=%.60s", x11);
+		else if (wl && *wl && (!x11 || !*x11) && (!driver || !*driver))
+			snprintf(where, sizeof(where), " on WAYLAND_DISPLAY=%.60s", wl);
+		fprintf(stderr, "popek: cannot open a window%s: %s%s\n", where, err,
+			insisted ? "" : "; running headless");
+		return insisted ? -1 : 0;
 	}
 	*out = w;
 	return 0;
@@ -146,10 +192,16 @@ struct run {
 	const struct options *o;
 	double start;
 	bool quit, paused, halted, redraw;
+	/* The guest sleeps in HLT with interrupts enabled and no device will
+	 * ever wake it: only the user can (a key, the mouse), so the guest
+	 * does not run again until an input event comes. */
+	bool idle;
 	int status;
 
-	/* Pacing: the host time the virtual time 0 corresponds to. */
+	/* Pacing: the host time the virtual time 0 corresponds to, and the
+	 * host time before which the guest, ahead of real time, waits. */
 	double offset;
+	double resume_at;
 
 	/* Frames. */
 	double frame_interval, next_frame;
@@ -169,6 +221,7 @@ struct run {
 static void pace_anchor(struct run *r, double now)
 {
 	r->offset = now - r->m->clock.now_ns / 1e9;
+	r->resume_at = 0;
 }
 
 /* After a slice: returns how long the host should wait for real time to
@@ -196,6 +249,16 @@ static void note(struct run *r, const char *text)
 	r->next_title = 0;
 }
 
+/* The engine running the guest (--engine), as the title names it. */
+static const char *engine_name(const struct machine *m)
+{
+	switch (m->engine) {
+	case MACHINE_ENGINE_BT: return "translator";
+	case MACHINE_ENGINE_CHECK: return "interpreter+translator check";
+	default: return "interpreter";
+	}
+}
+
 static const char *cpu_mode_name(const struct cpu *cpu)
 {
 	bool paging = cpu->cr[0] & CR0_PG;
@@ -206,7 +269,7 @@ static const char *cpu_mode_name(const struct cpu *cpu)
 	return paging ? "protected, paging" : "protected";
 }
 
-/* "popek — interpreter — 97.3 MIPS — protected, paging — POST 3F", then
+/* "popek - interpreter - 97.3 MIPS - protected, paging - POST 3F", then
  * the run's state and a passing note. */
 static void update_title(struct run *r, double now)
 {
@@ -217,9 +280,9 @@ static void update_title(struct run *r, double now)
 		r->mips_t = now;
 	}
 	char t[sizeof(r->title)];
-	int n = snprintf(t, sizeof(t), "popek" SEP "interpreter" SEP "%.1f MIPS" SEP "%s" SEP
-				       "POST %02X",
-			 r->mips, cpu_mode_name(&r->m->cpu), r->m->debug.last_post);
+	int n = snprintf(t, sizeof(t), "popek" SEP "%s" SEP "%.1f MIPS" SEP "%s" SEP "POST %02X",
+			 engine_name(r->m), r->mips, cpu_mode_name(&r->m->cpu),
+			 r->m->debug.last_post);
 	if (r->paused)
 		n += snprintf(t + n, sizeof(t) - (size_t)n, SEP "paused");
 	if (r->halted && (size_t)n < sizeof(t))
@@ -328,7 +391,10 @@ static void do_hotkey(struct run *r, enum window_hotkey k)
 		pace_anchor(r, host_seconds());
 		note(r, "reset");
 		break;
-	case HOTKEY_ENGINE: note(r, "translator not available"); break;
+	case HOTKEY_ENGINE:
+		/* The machine has no way yet to change engines while it runs. */
+		note(r, "engine switching not available yet (choose one with --engine)");
+		break;
 	case HOTKEY_STEPPER: enter_stepper(r); break;
 	case HOTKEY_RELEASE: window_set_grab(r->w, m, false); r->next_title = 0; break;
 	case HOTKEY_QUIT:
@@ -398,6 +464,10 @@ static bool machine_stopped(struct run *r, enum machine_stop why)
 			r->status & 0xFF);
 		return false;
 	case MACHINE_HALTED:
+		if (cpu->eflags & FLAG_IF) {
+			r->idle = true;
+			return true;
+		}
 		/* Its last screen stays up: the user closes the window. */
 		fprintf(stderr, "popek: guest halted with interrupts disabled at %04X:%08X\n",
 			cpu->seg[SEG_CS].sel, cpu->eip);
@@ -406,6 +476,15 @@ static bool machine_stopped(struct run *r, enum machine_stop why)
 		r->next_title = 0;
 		return true;
 	case MACHINE_QUIT: r->status = 0; return false;
+	case MACHINE_DIVERGED:
+		/* --engine check: the engines differ (said on stderr already). */
+		r->status = EXIT_ENGINES_DIFFER;
+		return false;
+	default:
+		/* No other stop exists; one added later and not handled
+		 * here ends the run as a host-side error. */
+		r->status = EXIT_USAGE;
+		return false;
 	case MACHINE_RESET:
 	case MACHINE_SHUTDOWN: {
 		const char *what = why == MACHINE_RESET ? "requested a system reset"
@@ -451,7 +530,7 @@ static double run_guest(struct run *r, double now)
 			return 0;
 		}
 		now = host_seconds();
-		if (r->halted)
+		if (r->halted || r->idle)
 			return 0;
 		double wait = pace(r, now, m->clock.idle_ns != idle);
 		if (wait > 0)
@@ -508,8 +587,18 @@ int window_run(struct window *w, struct machine *m, const struct options *o)
 
 	while (!r.quit) {
 		SDL_Event ev;
-		while (!r.quit && SDL_PollEvent(&ev))
+		bool had_events = false;
+		while (!r.quit && SDL_PollEvent(&ev)) {
 			handle_event(&r, &ev);
+			had_events = true;
+		}
+		/* An idle guest gets another look after any event: a key or a
+		 * click may have raised its interrupt. Virtual time stood still
+		 * meanwhile, so the clocks are anchored again. */
+		if (had_events && r.idle) {
+			r.idle = false;
+			pace_anchor(&r, host_seconds());
+		}
 		window_mouse_flush(w, m);
 		if (r.quit)
 			break;
@@ -521,11 +610,18 @@ int window_run(struct window *w, struct machine *m, const struct options *o)
 			break;
 		}
 		double wait = 0;
-		if (!r.paused && !r.halted) {
-			wait = run_guest(&r, now);
-			if (r.quit)
-				break;
-			now = host_seconds();
+		if (!r.paused && !r.halted && !r.idle) {
+			/* The guest runs again once real time has caught up
+			 * with it; events and frames are handled meanwhile. */
+			if (now >= r.resume_at) {
+				wait = run_guest(&r, now);
+				if (r.quit)
+					break;
+				now = host_seconds();
+				r.resume_at = now + wait;
+			} else {
+				wait = r.resume_at - now;
+			}
 		} else {
 			/* Nothing runs: wake for events, and a few times a second
 			 * for the title and --timeout. */
@@ -538,9 +634,12 @@ int window_run(struct window *w, struct machine *m, const struct options *o)
 			/* Sleep for real time to catch up, but wake at once for
 			 * input, and in time for the next frame. */
 			double frame_in = r.next_frame - now;
-			if (!r.paused && !r.halted && frame_in < wait)
+			if (!r.paused && !r.halted && !r.idle && frame_in < wait)
 				wait = frame_in;
-			int ms = (int)(wait * 1000);
+			/* Whole milliseconds, rounded up: a wait shorter than
+			 * one is still a wait (the guest does not run before
+			 * resume_at anyway). */
+			int ms = (int)(wait * 1000 + 0.999);
 			if (ms > 0)
 				SDL_WaitEventTimeout(NULL, ms);
 		}

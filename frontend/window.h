@@ -19,10 +19,12 @@ struct window;
 /* Decides whether this run gets a window, before the machine is built (a
  * headless machine's firmware mirrors its text to COM1). Sets *out to the
  * open window, or to NULL for a headless run: asked for (--headless,
- * --display none|text), or no display to open one on, which is said in
- * one line on stderr. Returns -1 after printing one line when the window
- * was insisted on (--display sdl) and cannot open: "cannot open a window:
- * <reason>" (exit with EXIT_USAGE). */
+ * --display none|text, --screenshot, --dump-text), no display at all
+ * (DISPLAY and WAYLAND_DISPLAY unset: quietly), or a display SDL cannot
+ * open (said in one line on stderr). Returns -1 after printing one line
+ * when the window was insisted on (--display sdl) and cannot open, "cannot
+ * open a window[ on DISPLAY=...]: <reason>", or contradicts another
+ * option (exit with EXIT_USAGE). */
 int window_open(const struct options *o, struct window **out);
 
 /* Runs `m` in the window until the user quits (the window's close button

@@ -28,10 +28,21 @@ enum window_hotkey {
 	HOTKEY_QUIT,         /* Q: quit */
 };
 
+/* The largest picture the window takes: the VGA's largest raster and the
+ * VBE's largest mode fit with room to spare. */
+#define WINDOW_MAX_PIXELS 4096u
+
+/* Test hook: POPEK_WINDOW_MAX_TEXTURE=N in the environment lowers the
+ * largest frame the window shows to N x N pixels (64 or more), so a test
+ * can see the placeholder of a mode the window cannot show. */
+#define WINDOW_MAX_TEXTURE_ENV "POPEK_WINDOW_MAX_TEXTURE"
+
 struct window {
 	SDL_Window *win;
 	SDL_Renderer *ren;
-	bool integer_scale; /* --scale integer */
+	bool integer_scale;    /* --scale integer */
+	unsigned max_w, max_h; /* the largest frame shown: the renderer's
+	                        * texture limit, at most WINDOW_MAX_PIXELS */
 
 	/* Drawing (window_render.c). */
 	SDL_Texture *tex;

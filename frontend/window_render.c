@@ -17,10 +17,6 @@
 
 #include "frontend/window_internal.h"
 
-/* The largest picture the window takes: the VGA's largest raster and the
- * VBE's largest mode fit with room to spare. */
-#define WINDOW_MAX_PIXELS 4096u
-
 /* Windows are made at least this wide when the raster is small (a 320x200
  * VBE mode opens at 640x400). */
 #define WINDOW_MIN_WIDTH 640
@@ -107,13 +103,8 @@ void window_render_update(struct window *w, struct vga *v)
 		}
 		return;
 	}
-	if (width > WINDOW_MAX_PIXELS || height > WINDOW_MAX_PIXELS) {
-		show_placeholder(w, width, height, "larger than the window supports");
-		return;
-	}
-
-	/* The raster the picture stands for; a frame that does not say gets
-	 * its own size. */
+	/* The raster the picture stands for (the placeholder too); a frame
+	 * that does not say gets its own size. */
 	unsigned dw = f->display_width, dh = f->display_height;
 	if (!dw || !dh || dw > WINDOW_MAX_PIXELS || dh > WINDOW_MAX_PIXELS) {
 		dw = width;
@@ -121,6 +112,11 @@ void window_render_update(struct window *w, struct vga *v)
 	}
 	w->disp_w = dw;
 	w->disp_h = dh;
+
+	if (width > w->max_w || height > w->max_h) {
+		show_placeholder(w, width, height, "larger than the window's renderer supports");
+		return;
+	}
 
 	if (!ensure_texture(w, width, height)) {
 		show_placeholder(w, width, height, SDL_GetError());
