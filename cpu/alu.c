@@ -57,12 +57,11 @@ static inline __attribute__((always_inline)) uint32_t alu_compute(const struct c
 	return res & size_mask(size);
 }
 
-/* E op= b with E in memory. Kept out of line so that the register form,
- * the most common, compiles to a short function without spills. */
-static __attribute__((noinline)) void alu_to_mem(struct cpu *cpu, const struct x86_insn *in,
-						 unsigned size, uint32_t b)
+/* E op= b with E in memory. */
+static inline __attribute__((always_inline)) void alu_mem_op(struct cpu *cpu,
+							     const struct x86_insn *in,
+							     unsigned op, unsigned size, uint32_t b)
 {
-	unsigned op = in->op->aux & 7;
 	uint32_t flags, res;
 	if (op != ALU_CMP) {
 		/* One address computation and check for both the read and
@@ -79,6 +78,14 @@ static __attribute__((noinline)) void alu_to_mem(struct cpu *cpu, const struct x
 	if (op != ALU_CMP)
 		rm_write(cpu, in, size, res);
 	flags_set_arith(cpu, flags);
+}
+
+/* The generic memory form, kept out of line so that the register form,
+ * the most common, compiles to a short function without spills. */
+static __attribute__((noinline)) void alu_to_mem(struct cpu *cpu, const struct x86_insn *in,
+						 unsigned size, uint32_t b)
+{
+	alu_mem_op(cpu, in, in->op->aux & 7, size, b);
 }
 
 /* E op= b: the ModRM operand is the destination (CMP only reads it). */
@@ -154,11 +161,10 @@ HANDLER(op_alu_Ev_Ib)
 	BY_OPSIZE(in, alu_to_rm(cpu, in, SIZE, in->imm));
 }
 
-/* Register forms specialised by operation: the decoder picks one of these
- * for a v-sized ALU instruction whose destination is a register, so the
- * operation is a constant and the handler has no switch on it (that switch
- * is an indirect jump the host cannot predict well). Each behaves exactly
- * as the generic handler does. */
+/* Forms specialised by operation: the decoder picks one of these for a
+ * v-sized ALU instruction, so the operation is a constant and the handler
+ * has no switch on it (that switch is an indirect jump the host cannot
+ * predict well). Each behaves exactly as the generic handler does. */
 #define ALU_REG_FORMS(OP, name)                                                                \
 	static void alu_##name##_rm_reg(struct cpu *cpu, const struct x86_insn *in)            \
 	{                                                                                      \
@@ -175,6 +181,19 @@ HANDLER(op_alu_Ev_Ib)
 	static void alu_##name##_acc_imm(struct cpu *cpu, const struct x86_insn *in)           \
 	{                                                                                      \
 		BY_OPSIZE(in, alu_to_reg(cpu, REG_EAX, OP, SIZE, in->imm));                    \
+	}                                                                                      \
+	static void alu_##name##_mem_reg(struct cpu *cpu, const struct x86_insn *in)           \
+	{                                                                                      \
+		BY_OPSIZE(in, alu_mem_op(cpu, in, OP, SIZE, cpu_get_reg(cpu, in->reg, SIZE))); \
+	}                                                                                      \
+	static void alu_##name##_reg_mem(struct cpu *cpu, const struct x86_insn *in)           \
+	{                                                                                      \
+		BY_OPSIZE(in, alu_to_reg(cpu, in->reg, OP, SIZE,                               \
+					 cpu_read(cpu, in->seg, insn_ea(cpu, in), SIZE)));     \
+	}                                                                                      \
+	static void alu_##name##_mem_imm(struct cpu *cpu, const struct x86_insn *in)           \
+	{                                                                                      \
+		BY_OPSIZE(in, alu_mem_op(cpu, in, OP, SIZE, in->imm));                         \
 	}
 
 ALU_REG_FORMS(ALU_ADD, add)
@@ -198,12 +217,22 @@ x86_handler alu_specialize(const struct x86_insn *in)
 	static const x86_handler reg_rm[8] = ALU_FORM_TABLE(reg_rm);
 	static const x86_handler rm_imm[8] = ALU_FORM_TABLE(rm_imm);
 	static const x86_handler acc_imm[8] = ALU_FORM_TABLE(acc_imm);
+	static const x86_handler mem_reg[8] = ALU_FORM_TABLE(mem_reg);
+	static const x86_handler reg_mem[8] = ALU_FORM_TABLE(reg_mem);
+	static const x86_handler mem_imm[8] = ALU_FORM_TABLE(mem_imm);
 	x86_handler h = in->op->handler;
 	unsigned op = in->op->aux & 7;
 	if (h == op_alu_eAX_Iz)
 		return acc_imm[op];
-	if (in->mod != 3)
-		return h; /* memory operand: the generic handler */
+	if (in->mod != 3) {
+		if (h == op_alu_Ev_Gv)
+			return mem_reg[op];
+		if (h == op_alu_Gv_Ev)
+			return reg_mem[op];
+		if (h == op_alu_Ev_Iz || h == op_alu_Ev_Ib)
+			return mem_imm[op];
+		return h;
+	}
 	if (h == op_alu_Ev_Gv)
 		return rm_reg[op];
 	if (h == op_alu_Gv_Ev)

@@ -110,7 +110,8 @@ static void bit_scan(struct cpu *cpu, const struct x86_insn *in, bool reverse)
 	}
 	unsigned idx = reverse ? 31u - (unsigned)__builtin_clz(src) : (unsigned)__builtin_ctz(src);
 	reg_write(cpu, in, size, idx);
-	flags_set_arith(cpu, flags_logic(size, idx));
+	/* ZF says the source was zero, not the index: bit 0 found is ZF=0. */
+	flags_set_arith(cpu, flags_logic(size, idx) & ~FLAG_ZF);
 }
 
 HANDLER(op_bsf_Gv_Ev)

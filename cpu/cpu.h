@@ -168,7 +168,11 @@ struct cpu {
 			uint8_t inhibit_intr; /* after STI / MOV SS / POP SS: one instruction */
 			uint8_t stop;         /* enum cpu_stop: ask the run loop to return */
 			uint8_t debug;        /* DEBUG_* (cpu/debug.h): breakpoints, traps, RF */
-			uint8_t attention_pad[3]; /* always 0: the word has no padding */
+			/* Set by the binary translator when it invalidated
+			 * blocks (self-modifying code) so that the block
+			 * running now is left after this instruction. */
+			uint8_t tr_exit;
+			uint8_t attention_pad[2]; /* always 0: the word has no padding */
 		};
 		uint64_t attention;
 	};
@@ -256,6 +260,20 @@ void cpu_after_device_access(struct cpu *cpu);
 /* Executes exactly one instruction (or delivers one pending exception);
  * used by the single-step tests and the stepper. */
 enum cpu_stop cpu_step(struct cpu *cpu);
+
+/* For another execution engine (the binary translator, translator/): the
+ * frame of cpu_run() (budget, exception delivery after a longjmp from a
+ * handler, HLT) around the engine's own loop in place of the
+ * interpreter's. `loop` runs until it sets cpu->stop; after an exception
+ * it is called again. */
+enum cpu_stop cpu_run_engine(struct cpu *cpu, uint64_t budget,
+			     void (*loop)(struct cpu *cpu, void *opaque), void *opaque);
+
+/* Pieces of the interpreter's loop for such an engine: take a pending
+ * NMI or interrupt if one may be taken now (true when one was delivered),
+ * and fetch, execute and retire the one instruction at CS:EIP. */
+bool cpu_take_interrupt(struct cpu *cpu);
+void cpu_exec_one(struct cpu *cpu);
 
 /* Delivers an interrupt or exception through the IVT (real mode) or IDT:
  * pushes FLAGS, CS and `ret_eip` (and the error code), and sets both eip and

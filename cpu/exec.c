@@ -337,6 +337,107 @@ static inline __attribute__((always_inline)) void exec_one(struct cpu *cpu, stru
 	}
 }
 
+/* --- blocks ------------------------------------------------------------------ */
+
+/* One past the last byte a block run may execute: past the CS limit an
+ * instruction faults, and at 0x10000 in 16-bit code EIP wraps; both cases
+ * are left to the one-instruction path, so a block's EIP simply adds up. */
+static inline uint64_t block_eip_end(const struct cpu *cpu)
+{
+	uint64_t limit = (uint64_t)cpu->seg[SEG_CS].limit + 1;
+	return limit < cpu->eip_mask ? limit : cpu->eip_mask;
+}
+
+/* Decodes the block that starts at CS:EIP (physical address `phys`) into
+ * slot `b` (see cpu/icache.h), or returns NULL when not even its first
+ * instruction can be cached (not a directly mapped page, crosses the page
+ * or the limit, does not decode): the caller then takes the one-instruction
+ * path, which raises whatever fault is due. Decoding ahead is harmless: it
+ * reads the host page only and raises nothing. */
+static __attribute__((noinline)) const struct icache_block *
+block_build(struct cpu *cpu, struct icache *ic, struct icache_block *b, uint32_t phys)
+{
+	const uint8_t *page = cpu->mem->host[phys >> PHYS_PAGE_SHIFT];
+	if (!page)
+		return NULL;
+	if (ic->pool_used + ICACHE_BLOCK_MAX > ICACHE_POOL) {
+		for (unsigned i = 0; i < ICACHE_BLOCKS; i++)
+			ic->blocks[i].tag = 0;
+		ic->pool_used = 0;
+	}
+	struct x86_insn *insns = &ic->pool[ic->pool_used];
+	uint64_t limit = block_eip_end(cpu);
+	unsigned off = phys & (PHYS_PAGE_SIZE - 1), bytes = 0, n = 0;
+	while (n < ICACHE_BLOCK_MAX && off + bytes < PHYS_PAGE_SIZE) {
+		struct x86_insn *in = &insns[n];
+		unsigned avail = PHYS_PAGE_SIZE - off - bytes;
+		if (avail > X86_MAX_INSN_LEN)
+			avail = X86_MAX_INSN_LEN;
+		if (x86_decode(in, page + off + bytes, avail, cpu->code32) != X86_DECODE_OK ||
+		    (uint64_t)cpu->eip + bytes + in->len > limit)
+			break;
+		bytes += in->len;
+		n++;
+		if (in->op->cls & CLS_ENDS_BLOCK)
+			break;
+	}
+	if (!n)
+		return NULL;
+	b->tag = phys | cpu->icache_mode;
+	b->gen = phys_code_gen(cpu->mem, phys);
+	b->gen_now = &cpu->mem->code_gen[phys >> PHYS_PAGE_SHIFT];
+	b->count = (uint16_t)n;
+	b->bytes = (uint16_t)bytes;
+	b->insns = insns;
+	ic->pool_used += n;
+	mmu_mark_code(cpu, phys);
+	return b;
+}
+
+/* The block at CS:EIP, decoded now if the cache does not hold it, or NULL
+ * for the one-instruction path. */
+static inline __attribute__((always_inline)) const struct icache_block *
+block_lookup(struct cpu *cpu, struct icache *ic, const struct phys_mem *mem)
+{
+	uint32_t lin = cpu->seg[SEG_CS].base + cpu->eip, phys;
+	if (!(cpu->cr[0] & CR0_PG))
+		phys = lin & mem->a20_mask;
+	else if (!mmu_fetch_cached(cpu, lin, &phys) && !fetch_page_paged(cpu, lin, &phys))
+		return NULL;
+	struct icache_block *b = icache_block_slot(ic, phys);
+	if (b->tag == (phys | cpu->icache_mode) && b->gen == *b->gen_now &&
+	    (uint64_t)cpu->eip + b->bytes <= block_eip_end(cpu))
+		return b;
+	return block_build(cpu, ic, b, phys);
+}
+
+/* Runs the instructions of block `b`, each exactly as exec_one() would
+ * (EIP, next_eip and the budget kept up to date for handlers and
+ * exceptions), and returns to the run loop as soon as anything differs
+ * from straight-line execution: a handler changed next_eip (a taken
+ * branch, a repeated string instruction), the attention word is set, the
+ * budget is used up, or a write changed the code page. The caller made
+ * sure TF is clear; only block-ending instructions can set it. A function
+ * of its own so that everything the loop needs stays in registers. */
+static __attribute__((noinline)) void run_block(struct cpu *cpu, const struct icache_block *b)
+{
+	const struct x86_insn *in = b->insns;
+	const uint32_t *gen_now = b->gen_now;
+	uint32_t gen = b->gen, eip = cpu->eip;
+	unsigned left = b->count;
+	for (;;) {
+		uint32_t next = eip + in->len;
+		cpu->next_eip = next;
+		in->handler(cpu, in);
+		eip = cpu->next_eip;
+		cpu->eip = eip;
+		if (!--cpu->insn_budget || eip != next || (cpu->attention | (*gen_now ^ gen)) ||
+		    !--left)
+			return;
+		in++;
+	}
+}
+
 void cpu_sync_clock(struct cpu *cpu)
 {
 	clock_retire(cpu->clock, cpu->budget_mark - cpu->insn_budget);
@@ -379,6 +480,13 @@ static __attribute__((noinline)) void run_loop(struct cpu *cpu)
 				continue;
 			if (cpu->debug)
 				cpu_debug_before_insn(cpu);
+		} else if (ic && cpu->insn_budget && !(cpu->eflags & FLAG_TF)) {
+			/* The common case: a whole block at a time. */
+			const struct icache_block *b = block_lookup(cpu, ic, mem);
+			if (b) {
+				run_block(cpu, b);
+				continue;
+			}
 		}
 		if (!cpu->insn_budget) {
 			cpu->stop = CPU_STOP_BUDGET;
@@ -435,6 +543,37 @@ enum cpu_stop cpu_step(struct cpu *cpu)
 			exec_one(cpu, cpu->icache, cpu->mem);
 		}
 	}
+	cpu_sync_clock(cpu);
+	return cpu->stop;
+}
+
+/* --- for other engines ---------------------------------------------------- */
+
+bool cpu_take_interrupt(struct cpu *cpu)
+{
+	return take_interrupt(cpu);
+}
+
+void cpu_exec_one(struct cpu *cpu)
+{
+	exec_one(cpu, cpu->icache, cpu->mem);
+}
+
+enum cpu_stop cpu_run_engine(struct cpu *cpu, uint64_t budget,
+			     void (*loop)(struct cpu *cpu, void *opaque), void *opaque)
+{
+	cpu->stop = CPU_RUNNING;
+	cpu->insn_budget = cpu->budget_mark = budget;
+	if (setjmp(cpu->exc_jmp)) {
+		/* As in cpu_run(): the faulting instruction used a slot. */
+		if (cpu->insn_budget)
+			cpu->insn_budget--;
+		take_exception(cpu);
+	}
+	if (cpu->halted && !take_interrupt(cpu))
+		cpu->stop = CPU_STOP_HALT;
+	else
+		loop(cpu, opaque);
 	cpu_sync_clock(cpu);
 	return cpu->stop;
 }

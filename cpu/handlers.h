@@ -83,6 +83,8 @@ HANDLER(op_shift_Eb_CL);
 HANDLER(op_shift_Ev_CL);
 HANDLER(op_shift_Eb_Ib);
 HANDLER(op_shift_Ev_Ib);
+/* Picks a handler with the operation built in for the v-sized forms. */
+x86_handler shift_specialize(const struct x86_insn *in);
 HANDLER(op_shld_Ev_Gv_Ib);
 HANDLER(op_shld_Ev_Gv_CL);
 HANDLER(op_shrd_Ev_Gv_Ib);

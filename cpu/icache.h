@@ -28,13 +28,42 @@ struct icache_entry {
 	struct x86_insn in;
 };
 
+/* Blocks: straight-line runs of decoded instructions, so that the run loop
+ * looks an address up once per run instead of once per instruction. A
+ * block starts wherever control arrives, lies within one page (so one code
+ * generation covers all of it) and ends after the first instruction the
+ * opcode table marks CLS_ENDS_BLOCK (control transfers, mode changes,
+ * every VMM routine), before an instruction that does not decode or leaves
+ * the page, or after ICACHE_BLOCK_MAX instructions. Its instructions live
+ * in a pool that is emptied, with every block, when it fills up. */
+#define ICACHE_BLOCKS 2048      /* a power of two */
+#define ICACHE_BLOCK_MAX 32     /* instructions per block */
+#define ICACHE_POOL 16384       /* decoded instructions shared by all blocks */
+
+struct icache_block {
+	uint64_t tag;                 /* as icache_entry.tag, for the first byte */
+	uint32_t gen;                 /* the page's code generation when decoded */
+	uint16_t count;               /* instructions */
+	uint16_t bytes;               /* their total length */
+	const uint32_t *gen_now;      /* the page's current code generation */
+	const struct x86_insn *insns; /* count instructions in the pool */
+};
+
 struct icache {
 	struct icache_entry e[ICACHE_ENTRIES];
+	struct icache_block blocks[ICACHE_BLOCKS];
+	uint32_t pool_used;
+	struct x86_insn pool[ICACHE_POOL];
 };
 
 static inline struct icache_entry *icache_slot(struct icache *ic, uint32_t phys)
 {
 	return &ic->e[(phys ^ (phys >> 12)) & (ICACHE_ENTRIES - 1)];
+}
+
+static inline struct icache_block *icache_block_slot(struct icache *ic, uint32_t phys)
+{
+	return &ic->blocks[(phys ^ (phys >> 11)) & (ICACHE_BLOCKS - 1)];
 }
 
 #endif

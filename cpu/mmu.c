@@ -65,6 +65,19 @@ static void tlb_set_tags(const struct phys_mem *mem, struct mmu_tlb_entry *e)
 	}
 }
 
+/* Reads a paging-structure entry (4-aligned, so within one page): straight
+ * from the host page when it is RAM or ROM, else through phys_read. Walks
+ * are frequent when a guest's working set outgrows the TLB. */
+static uint32_t pt_read(struct phys_mem *mem, uint32_t addr)
+{
+	const uint8_t *p = phys_host_ptr(mem, addr);
+	if (!p)
+		return phys_read(mem, addr, 4);
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
 /* Updates a paging-structure entry in guest memory when bits must be set
  * (accessed, dirty); entries that already have them are not rewritten, so
  * page tables in ROM and pages holding code are left alone. */
@@ -90,7 +103,7 @@ static uint32_t mmu_walk(struct cpu *cpu, uint32_t lin, unsigned acc, struct mmu
 
 	cpu->tlb.walks++;
 	uint32_t pde_addr = ((cpu->cr[3] & PAGE_MASK) | ((lin >> 20) & 0xFFCu)) & a20;
-	uint32_t pde = phys_read(mem, pde_addr, 4);
+	uint32_t pde = pt_read(mem, pde_addr);
 	if (!(pde & PTE_P))
 		page_fault(cpu, lin, err);
 
@@ -107,7 +120,7 @@ static uint32_t mmu_walk(struct cpu *cpu, uint32_t lin, unsigned acc, struct mmu
 		flags = MMU_TLB_LARGE | ((pde & PTE_G) ? MMU_TLB_GLOBAL : 0);
 	} else {
 		uint32_t pte_addr = ((pde & PAGE_MASK) | ((lin >> 10) & 0xFFCu)) & a20;
-		uint32_t pte = phys_read(mem, pte_addr, 4);
+		uint32_t pte = pt_read(mem, pte_addr);
 		if (!(pte & PTE_P))
 			page_fault(cpu, lin, err);
 		if (pse && (pte & PTE_RESERVED))

@@ -75,9 +75,10 @@ HANDLER(op_imul_Ev)
 
 /* The truncating forms: G = a * b on the operand size; CF=OF when the
  * signed product does not fit. */
-static void imul_trunc(struct cpu *cpu, const struct x86_insn *in, uint32_t a, uint32_t b)
+static inline __attribute__((always_inline)) void imul_trunc(struct cpu *cpu,
+							      const struct x86_insn *in,
+							      unsigned size, uint32_t a, uint32_t b)
 {
-	unsigned size = in->opsize;
 	int64_t prod = (int64_t)(int32_t)sign_extend(a, size) * (int32_t)sign_extend(b, size);
 	uint32_t low = (uint32_t)prod & size_mask(size);
 	bool overflow = prod != (int64_t)(int32_t)sign_extend(low, size);
@@ -87,17 +88,17 @@ static void imul_trunc(struct cpu *cpu, const struct x86_insn *in, uint32_t a, u
 
 HANDLER(op_imul_Gv_Ev)
 {
-	imul_trunc(cpu, in, reg_read(cpu, in, in->opsize), rm_read(cpu, in, in->opsize));
+	BY_OPSIZE(in, imul_trunc(cpu, in, SIZE, reg_read(cpu, in, SIZE), rm_read(cpu, in, SIZE)));
 }
 
 HANDLER(op_imul_Gv_Ev_Iz)
 {
-	imul_trunc(cpu, in, rm_read(cpu, in, in->opsize), in->imm);
+	BY_OPSIZE(in, imul_trunc(cpu, in, SIZE, rm_read(cpu, in, SIZE), in->imm));
 }
 
 HANDLER(op_imul_Gv_Ev_Ib)
 {
-	imul_trunc(cpu, in, rm_read(cpu, in, in->opsize), in->imm);
+	BY_OPSIZE(in, imul_trunc(cpu, in, SIZE, rm_read(cpu, in, SIZE), in->imm));
 }
 
 /* --- division --------------------------------------------------------------- */

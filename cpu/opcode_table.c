@@ -106,10 +106,23 @@ static const struct opcode_info grp1_Ev_Ib[8] = ALU_GROUP(op_alu_Ev_Ib, M | I8S,
 		E("sar", h, f, 0, 0, ARITH, 7),                                              \
 	}
 
+/* The same with a decode-time specialiser (shift_specialize). */
+#define SHIFT_GROUP_S(h, f)                                                                  \
+	{                                                                                    \
+		ES("rol", h, f, 0, 0, F_CF | F_OF, 0, shift_specialize),                     \
+		ES("ror", h, f, 0, 0, F_CF | F_OF, 1, shift_specialize),                     \
+		E("rcl", h, f, 0, F_CF, F_CF | F_OF, 2),                                     \
+		E("rcr", h, f, 0, F_CF, F_CF | F_OF, 3),                                     \
+		ES("shl", h, f, 0, 0, ARITH, 4, shift_specialize),                           \
+		ES("shr", h, f, 0, 0, ARITH, 5, shift_specialize),                           \
+		ES("sal", h, f, 0, 0, ARITH, 6, shift_specialize),                           \
+		ES("sar", h, f, 0, 0, ARITH, 7, shift_specialize),                           \
+	}
+
 static const struct opcode_info grp2_Eb_Ib[8] = SHIFT_GROUP(op_shift_Eb_Ib, M | BY | I8);
-static const struct opcode_info grp2_Ev_Ib[8] = SHIFT_GROUP(op_shift_Ev_Ib, M | I8);
+static const struct opcode_info grp2_Ev_Ib[8] = SHIFT_GROUP_S(op_shift_Ev_Ib, M | I8);
 static const struct opcode_info grp2_Eb_1[8] = SHIFT_GROUP(op_shift_Eb_1, M | BY);
-static const struct opcode_info grp2_Ev_1[8] = SHIFT_GROUP(op_shift_Ev_1, M);
+static const struct opcode_info grp2_Ev_1[8] = SHIFT_GROUP_S(op_shift_Ev_1, M);
 static const struct opcode_info grp2_Eb_CL[8] = SHIFT_GROUP(op_shift_Eb_CL, M | BY);
 static const struct opcode_info grp2_Ev_CL[8] = SHIFT_GROUP(op_shift_Ev_CL, M);
 

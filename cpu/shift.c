@@ -51,7 +51,7 @@ static uint32_t of_right(uint32_t res, unsigned bits)
 /* Applies shift `op` to v (size bytes) by count (1-31). Returns the result
  * and stores in *flags the new arithmetic flags (starting from `eflags`,
  * so flags a rotate does not touch are kept). */
-static uint32_t shift_compute(unsigned op, unsigned size, uint32_t v, unsigned count,
+static inline __attribute__((always_inline)) uint32_t shift_compute(unsigned op, unsigned size, uint32_t v, unsigned count,
 			      uint32_t eflags, uint32_t *flags)
 {
 	unsigned bits = size * 8;
@@ -118,16 +118,29 @@ static uint32_t shift_compute(unsigned op, unsigned size, uint32_t v, unsigned c
 	return res;
 }
 
-static void shift_rm(struct cpu *cpu, const struct x86_insn *in, unsigned size, unsigned count)
+/* Inlined into each handler, so that the v-sized ones can specialise it for
+ * both operand sizes (BY_OPSIZE): the shifts are among the hottest
+ * instructions of integer code. */
+static inline __attribute__((always_inline)) void shift_rm_op(struct cpu *cpu,
+							      const struct x86_insn *in,
+							      unsigned op, unsigned size,
+							      unsigned count)
 {
 	uint32_t v = rm_read(cpu, in, size);
 	count &= 31;
 	if (count == 0)
 		return;
 	uint32_t flags;
-	uint32_t res = shift_compute(in->op->aux, size, v, count, cpu->eflags, &flags);
+	uint32_t res = shift_compute(op, size, v, count, cpu->eflags, &flags);
 	rm_write(cpu, in, size, res);
 	flags_set_arith(cpu, flags);
+}
+
+static inline __attribute__((always_inline)) void shift_rm(struct cpu *cpu,
+							   const struct x86_insn *in,
+							   unsigned size, unsigned count)
+{
+	shift_rm_op(cpu, in, in->op->aux, size, count);
 }
 
 HANDLER(op_shift_Eb_1)
@@ -137,7 +150,7 @@ HANDLER(op_shift_Eb_1)
 
 HANDLER(op_shift_Ev_1)
 {
-	shift_rm(cpu, in, in->opsize, 1);
+	BY_OPSIZE(in, shift_rm(cpu, in, SIZE, 1));
 }
 
 HANDLER(op_shift_Eb_CL)
@@ -147,7 +160,7 @@ HANDLER(op_shift_Eb_CL)
 
 HANDLER(op_shift_Ev_CL)
 {
-	shift_rm(cpu, in, in->opsize, cpu_get_r8(cpu, REG_ECX));
+	BY_OPSIZE(in, shift_rm(cpu, in, SIZE, cpu_get_r8(cpu, REG_ECX)));
 }
 
 HANDLER(op_shift_Eb_Ib)
@@ -157,7 +170,42 @@ HANDLER(op_shift_Eb_Ib)
 
 HANDLER(op_shift_Ev_Ib)
 {
-	shift_rm(cpu, in, in->opsize, in->imm);
+	BY_OPSIZE(in, shift_rm(cpu, in, SIZE, in->imm));
+}
+
+/* The v-sized forms by an immediate or by 1 with the operation built in,
+ * so the handler has no switch on it; each behaves exactly as the generic
+ * handler does. RCL and RCR, rare in compiled code, keep the generic one. */
+#define SHIFT_FORMS(OP, name)                                                                  \
+	static void shift_##name##_Ev_Ib(struct cpu *cpu, const struct x86_insn *in)           \
+	{                                                                                      \
+		BY_OPSIZE(in, shift_rm_op(cpu, in, OP, SIZE, in->imm));                        \
+	}                                                                                      \
+	static void shift_##name##_Ev_1(struct cpu *cpu, const struct x86_insn *in)            \
+	{                                                                                      \
+		BY_OPSIZE(in, shift_rm_op(cpu, in, OP, SIZE, 1));                              \
+	}
+
+SHIFT_FORMS(SH_ROL, rol)
+SHIFT_FORMS(SH_ROR, ror)
+SHIFT_FORMS(SH_SHL, shl)
+SHIFT_FORMS(SH_SHR, shr)
+SHIFT_FORMS(SH_SAR, sar)
+
+x86_handler shift_specialize(const struct x86_insn *in)
+{
+	static const x86_handler by_ib[8] = {shift_rol_Ev_Ib, shift_ror_Ev_Ib, NULL, NULL,
+					     shift_shl_Ev_Ib, shift_shr_Ev_Ib, shift_shl_Ev_Ib,
+					     shift_sar_Ev_Ib};
+	static const x86_handler by_1[8] = {shift_rol_Ev_1, shift_ror_Ev_1, NULL, NULL,
+					    shift_shl_Ev_1, shift_shr_Ev_1, shift_shl_Ev_1,
+					    shift_sar_Ev_1};
+	x86_handler h = in->op->handler, s = NULL;
+	if (h == op_shift_Ev_Ib)
+		s = by_ib[in->op->aux & 7];
+	else if (h == op_shift_Ev_1)
+		s = by_1[in->op->aux & 7];
+	return s ? s : h;
 }
 
 /* --- SHLD / SHRD ------------------------------------------------------------ */

@@ -85,9 +85,109 @@ static inline bool rep_cond_ends(const struct x86_insn *in, uint32_t flags)
 	return in->rep == REP_E ? !zf : zf;
 }
 
+/* --- runs of elements straight in host memory ------------------------------------ */
+
+/* REP MOVS and REP STOS going forward move many elements per call; while
+ * every byte of the next run lies in one page the CPU may reach directly
+ * (RAM; for writes, not a page holding code) and inside a plain segment's
+ * limit, the run is done on host memory in one go: no element of it can
+ * fault or reach a device, so the result is that of doing them one by
+ * one, registers included. Anything else (DF set, a run crossing a page or
+ * the limit, MMIO, code pages, alignment checks or data breakpoints,
+ * which make the segments slow) takes the element-by-element path. */
+
+/* The host address of `bytes` bytes at seg:off when all of them can be
+ * accessed directly, else NULL. Raises nothing. */
+static inline __attribute__((always_inline)) uint8_t *
+str_run_host(struct cpu *cpu, int seg, uint32_t off, uint32_t bytes, uint32_t mask, bool write)
+{
+	const struct seg_cache *s = &cpu->seg[seg];
+	uint16_t a = s->attr;
+	if ((a & (SEG_ATTR_P | SEG_ATTR_CODE | SEG_ATTR_EXPDOWN | SEG_ATTR_SLOW)) != SEG_ATTR_P ||
+	    (write && !(a & SEG_ATTR_RW)))
+		return NULL;
+	uint64_t last = (uint64_t)off + bytes - 1;
+	if (last > s->limit || last > mask)
+		return NULL;
+	return cpu_lin_host(cpu, s->base + off, bytes, write);
+}
+
+/* How many elements of `size` bytes from linear `lin` up stay in its page. */
+static inline uint32_t str_page_room(uint32_t lin, unsigned size)
+{
+	return (PHYS_PAGE_SIZE - (lin & (PHYS_PAGE_SIZE - 1))) / size;
+}
+
+/* The length of the next run: what is left of the count and of this
+ * call's batch, within the page(s). */
+static inline uint32_t str_run_len(const struct str_rep *r, uint32_t room)
+{
+	uint32_t n = r->count;
+	if (n > STRING_BATCH - r->done)
+		n = STRING_BATCH - r->done;
+	return n < room ? n : room;
+}
+
+/* Commits a run of n elements: the index registers advance and the count
+ * drops as n single elements would leave them. */
+static inline void str_run_commit(struct cpu *cpu, struct str_rep *r, int index_reg, uint32_t idx,
+				  uint32_t bytes, uint32_t n)
+{
+	str_set(cpu, index_reg, r->mask, idx + bytes);
+	r->count -= n;
+	str_set(cpu, REG_ECX, r->mask, r->count);
+	r->done += n;
+}
+
+/* Forward REP MOVS: returns the elements done, 0 for the slow path. The
+ * copy goes element by element in order, as the CPU does, so overlapping
+ * buffers replicate the way they do on hardware. */
+static inline __attribute__((always_inline)) uint32_t movs_run(struct cpu *cpu,
+							       const struct x86_insn *in,
+							       unsigned size, struct str_rep *r)
+{
+	uint32_t si = cpu->regs[REG_ESI] & r->mask, di = cpu->regs[REG_EDI] & r->mask;
+	uint32_t rs = str_page_room(cpu->seg[in->seg].base + si, size);
+	uint32_t rd = str_page_room(cpu->seg[SEG_ES].base + di, size);
+	uint32_t n = str_run_len(r, rs < rd ? rs : rd);
+	if (n < 2)
+		return 0;
+	uint32_t bytes = n * size;
+	const uint8_t *src = str_run_host(cpu, in->seg, si, bytes, r->mask, false);
+	uint8_t *dst = src ? str_run_host(cpu, SEG_ES, di, bytes, r->mask, true) : NULL;
+	if (!dst)
+		return 0;
+	for (uint32_t i = 0; i < bytes; i += size)
+		host_store(dst + i, size, host_load(src + i, size));
+	str_set(cpu, REG_ESI, r->mask, si + bytes);
+	str_run_commit(cpu, r, REG_EDI, di, bytes, n);
+	return n;
+}
+
+/* Forward REP STOS: returns the elements done, 0 for the slow path. */
+static inline __attribute__((always_inline)) uint32_t stos_run(struct cpu *cpu, unsigned size,
+							       struct str_rep *r, uint32_t v)
+{
+	uint32_t di = cpu->regs[REG_EDI] & r->mask;
+	uint32_t n = str_run_len(r, str_page_room(cpu->seg[SEG_ES].base + di, size));
+	if (n < 2)
+		return 0;
+	uint32_t bytes = n * size;
+	uint8_t *dst = str_run_host(cpu, SEG_ES, di, bytes, r->mask, true);
+	if (!dst)
+		return 0;
+	if (size == 1)
+		memset(dst, (int)(v & 0xFF), bytes);
+	else
+		for (uint32_t i = 0; i < bytes; i += size)
+			host_store(dst + i, size, v);
+	str_run_commit(cpu, r, REG_EDI, di, bytes, n);
+	return n;
+}
+
 /* --- one element of each instruction ------------------------------------------ */
 
-static inline void movs_one(struct cpu *cpu, const struct x86_insn *in, unsigned size,
+static inline __attribute__((always_inline)) void movs_one(struct cpu *cpu, const struct x86_insn *in, unsigned size,
 			    uint32_t mask, uint32_t delta)
 {
 	uint32_t si = cpu->regs[REG_ESI] & mask;
@@ -98,7 +198,7 @@ static inline void movs_one(struct cpu *cpu, const struct x86_insn *in, unsigned
 	str_set(cpu, REG_EDI, mask, di + delta);
 }
 
-static inline void stos_one(struct cpu *cpu, unsigned size, uint32_t mask, uint32_t delta,
+static inline __attribute__((always_inline)) void stos_one(struct cpu *cpu, unsigned size, uint32_t mask, uint32_t delta,
 			    uint32_t v)
 {
 	uint32_t di = cpu->regs[REG_EDI] & mask;
@@ -106,7 +206,7 @@ static inline void stos_one(struct cpu *cpu, unsigned size, uint32_t mask, uint3
 	str_set(cpu, REG_EDI, mask, di + delta);
 }
 
-static inline void lods_one(struct cpu *cpu, const struct x86_insn *in, unsigned size,
+static inline __attribute__((always_inline)) void lods_one(struct cpu *cpu, const struct x86_insn *in, unsigned size,
 			    uint32_t mask, uint32_t delta)
 {
 	uint32_t si = cpu->regs[REG_ESI] & mask;
@@ -117,7 +217,7 @@ static inline void lods_one(struct cpu *cpu, const struct x86_insn *in, unsigned
 
 /* CMPS computes [seg:SI] - ES:[DI]; returns the arithmetic flags, already
  * stored in EFLAGS. */
-static inline uint32_t cmps_one(struct cpu *cpu, const struct x86_insn *in, unsigned size,
+static inline __attribute__((always_inline)) uint32_t cmps_one(struct cpu *cpu, const struct x86_insn *in, unsigned size,
 				uint32_t mask, uint32_t delta)
 {
 	uint32_t si = cpu->regs[REG_ESI] & mask;
@@ -132,7 +232,7 @@ static inline uint32_t cmps_one(struct cpu *cpu, const struct x86_insn *in, unsi
 }
 
 /* SCAS computes accumulator - ES:[DI]. */
-static inline uint32_t scas_one(struct cpu *cpu, unsigned size, uint32_t mask, uint32_t delta)
+static inline __attribute__((always_inline)) uint32_t scas_one(struct cpu *cpu, unsigned size, uint32_t mask, uint32_t delta)
 {
 	uint32_t di = cpu->regs[REG_EDI] & mask;
 	uint32_t b = cpu_read(cpu, SEG_ES, di, size);
@@ -144,7 +244,12 @@ static inline uint32_t scas_one(struct cpu *cpu, unsigned size, uint32_t mask, u
 
 /* --- the instructions, repeated or not -------------------------------------------- */
 
-static void string_movs(struct cpu *cpu, const struct x86_insn *in, unsigned size)
+/* Each is inlined into its handlers, the v-sized ones once per operand size
+ * (BY_OPSIZE), so that every access has a constant size. */
+
+static inline __attribute__((always_inline)) void string_movs(struct cpu *cpu,
+								const struct x86_insn *in,
+								unsigned size)
 {
 	uint32_t delta = str_delta(cpu, size);
 	if (in->rep == REP_NONE) {
@@ -153,13 +258,18 @@ static void string_movs(struct cpu *cpu, const struct x86_insn *in, unsigned siz
 	}
 	struct str_rep r;
 	rep_begin(cpu, in, &r);
+	bool forward = !(cpu->eflags & FLAG_DF);
 	while (rep_more(cpu, &r)) {
+		if (forward && movs_run(cpu, in, size, &r))
+			continue;
 		movs_one(cpu, in, size, r.mask, delta);
 		rep_step(cpu, &r);
 	}
 }
 
-static void string_stos(struct cpu *cpu, const struct x86_insn *in, unsigned size)
+static inline __attribute__((always_inline)) void string_stos(struct cpu *cpu,
+								const struct x86_insn *in,
+								unsigned size)
 {
 	uint32_t delta = str_delta(cpu, size);
 	uint32_t v = cpu_get_reg(cpu, REG_EAX, size);
@@ -169,13 +279,18 @@ static void string_stos(struct cpu *cpu, const struct x86_insn *in, unsigned siz
 	}
 	struct str_rep r;
 	rep_begin(cpu, in, &r);
+	bool forward = !(cpu->eflags & FLAG_DF);
 	while (rep_more(cpu, &r)) {
+		if (forward && stos_run(cpu, size, &r, v))
+			continue;
 		stos_one(cpu, size, r.mask, delta, v);
 		rep_step(cpu, &r);
 	}
 }
 
-static void string_lods(struct cpu *cpu, const struct x86_insn *in, unsigned size)
+static inline __attribute__((always_inline)) void string_lods(struct cpu *cpu,
+								const struct x86_insn *in,
+								unsigned size)
 {
 	uint32_t delta = str_delta(cpu, size);
 	if (in->rep == REP_NONE) {
@@ -190,7 +305,9 @@ static void string_lods(struct cpu *cpu, const struct x86_insn *in, unsigned siz
 	}
 }
 
-static void string_cmps(struct cpu *cpu, const struct x86_insn *in, unsigned size)
+static inline __attribute__((always_inline)) void string_cmps(struct cpu *cpu,
+								const struct x86_insn *in,
+								unsigned size)
 {
 	uint32_t delta = str_delta(cpu, size);
 	if (in->rep == REP_NONE) {
@@ -207,7 +324,9 @@ static void string_cmps(struct cpu *cpu, const struct x86_insn *in, unsigned siz
 	}
 }
 
-static void string_scas(struct cpu *cpu, const struct x86_insn *in, unsigned size)
+static inline __attribute__((always_inline)) void string_scas(struct cpu *cpu,
+								const struct x86_insn *in,
+								unsigned size)
 {
 	uint32_t delta = str_delta(cpu, size);
 	if (in->rep == REP_NONE) {
@@ -231,7 +350,7 @@ HANDLER(op_movs_b)
 
 HANDLER(op_movs_v)
 {
-	string_movs(cpu, in, in->opsize);
+	BY_OPSIZE(in, string_movs(cpu, in, SIZE));
 }
 
 HANDLER(op_cmps_b)
@@ -241,7 +360,7 @@ HANDLER(op_cmps_b)
 
 HANDLER(op_cmps_v)
 {
-	string_cmps(cpu, in, in->opsize);
+	BY_OPSIZE(in, string_cmps(cpu, in, SIZE));
 }
 
 HANDLER(op_stos_b)
@@ -251,7 +370,7 @@ HANDLER(op_stos_b)
 
 HANDLER(op_stos_v)
 {
-	string_stos(cpu, in, in->opsize);
+	BY_OPSIZE(in, string_stos(cpu, in, SIZE));
 }
 
 HANDLER(op_lods_b)
@@ -261,7 +380,7 @@ HANDLER(op_lods_b)
 
 HANDLER(op_lods_v)
 {
-	string_lods(cpu, in, in->opsize);
+	BY_OPSIZE(in, string_lods(cpu, in, SIZE));
 }
 
 HANDLER(op_scas_b)
@@ -271,5 +390,5 @@ HANDLER(op_scas_b)
 
 HANDLER(op_scas_v)
 {
-	string_scas(cpu, in, in->opsize);
+	BY_OPSIZE(in, string_scas(cpu, in, SIZE));
 }
