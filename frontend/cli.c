@@ -18,6 +18,8 @@ static const char usage_text[] =
 	"  --bios FILE           firmware image of 64, 128 or 256 KiB, mapped to end at\n"
 	"                        0xFFFFF and aliased below 4 GiB; the CPU starts at its\n"
 	"                        reset vector (F000:FFF0)\n"
+	"  --vgabios FILE        VGA option ROM (at most 128 KiB), offered as the VGA's\n"
+	"                        PCI expansion ROM, where SeaBIOS finds it\n"
 	"  -m, --memory MIB      guest RAM in MiB (default 32)\n"
 	"  --headless            run without a window (the default when there is no\n"
 	"                        display: DISPLAY and WAYLAND_DISPLAY unset)\n"
@@ -30,6 +32,11 @@ static const char usage_text[] =
 	"  --max-insns N         end the run after N guest instructions\n"
 	"  --stats[=json]        print run statistics on stderr at the end (=json: as\n"
 	"                        one JSON object, for scripts)\n"
+	"  --engine ENGINE       how the CPU runs the guest: interp (the interpreter,\n"
+	"                        default), bt (the binary translator), bt-portable (the\n"
+	"                        translator's portable backend, no host code) or check\n"
+	"                        (both in lockstep: stop with exit status 8 and both\n"
+	"                        states at the first difference)\n"
 	"  --serial DEST         COM1 (0x3F8, IRQ 4): stdio (default), file:PATH or none;\n"
 	"                        on a terminal, stdio is raw: Ctrl-A x quits, Ctrl-A\n"
 	"                        Ctrl-A sends Ctrl-A\n"
@@ -70,13 +77,20 @@ static const char usage_text[] =
 	"                        modes drawn with the font the guest loaded into the\n"
 	"                        VGA, graphics modes at their own resolution)\n"
 	"  --dump-text FILE      write the text screen as UTF-8 at the end of the run\n"
-	"                        (code page 437 mapped; one line per row)\n"
+	"                        (code page 437 mapped; one line per row). This and\n"
+	"                        --screenshot make the run headless\n"
 	"  --no-reboot           a guest's reset ends the run (status 4), as QEMU's\n"
 	"                        -no-reboot; headless runs always end so, the window\n"
 	"                        otherwise restarts the machine\n"
 	"  --scale fit|integer   how the window scales the screen: as large as fits,\n"
 	"                        keeping the aspect ratio (fit, default), or by whole\n"
 	"                        factors only (integer)\n"
+	"  --kernel FILE         boot FILE directly, a Linux bzImage (boot protocol 2.06\n"
+	"                        or later) or a Multiboot ELF kernel: popek's BIOS runs\n"
+	"                        its POST, then the kernel starts instead of a disk\n"
+	"  --initrd FILE         the initrd for --kernel (a Multiboot kernel gets it as\n"
+	"                        its one module)\n"
+	"  --append CMDLINE      the kernel's command line, e.g. \"console=ttyS0\"\n"
 	/* Device options' help lines go above this line. */
 	"  -h, --help            show this help\n"
 	"  --version             show the version\n"
@@ -89,6 +103,7 @@ static const char usage_text[] =
 	"                headless runs never reboot, as with QEMU's -no-reboot; the\n"
 	"                window reboots unless --no-reboot)\n"
 	"  6             the --max-insns limit was reached\n"
+	"  8             --engine check: the translator and the interpreter differ\n"
 	"  124           the --timeout limit was reached\n"
 	"\n"
 	"window hotkeys, with Ctrl+Alt held:\n"
@@ -97,7 +112,7 @@ static const char usage_text[] =
 	"  Delete        send Ctrl-Alt-Del to the guest (Insert does too, for\n"
 	"                desktops that keep Ctrl+Alt+Delete for themselves)\n"
 	"  R             reset the machine\n"
-	"  E             switch the engine (interpreter, translator)\n"
+	"  E             switch the engine (not available yet: use --engine)\n"
 	"  T or F12      the stepper, in the terminal, at the current instruction\n"
 	"  G             release the mouse (a click in the window grabs it)\n"
 	"  Q             quit, as closing the window does: disks are flushed and\n"
@@ -145,15 +160,16 @@ int cli_parse(int argc, char **argv, struct options *o)
 			a = name;
 		}
 		bool takes_value = !strcmp(a, "--rtc-base") || !strcmp(a, "--log") ||
-				   !strcmp(a, "--bios") || !strcmp(a, "-m") ||
+				   !strcmp(a, "--bios") || !strcmp(a, "--vgabios") || !strcmp(a, "-m") ||
 				   !strcmp(a, "--memory") || !strcmp(a, "--debugcon") ||
 				   !strcmp(a, "--exit-port") || !strcmp(a, "--timeout") ||
-				   !strcmp(a, "--max-insns") || !strcmp(a, "--serial") ||
+				   !strcmp(a, "--max-insns") || !strcmp(a, "--serial") || !strcmp(a, "--engine") ||
 				   !strcmp(a, "--serial2") || !strcmp(a, "--hda") ||
 				   !strcmp(a, "--hdb") || !strcmp(a, "--cdrom") ||
 				   !strcmp(a, "--boot") || !strcmp(a, "--step-script") ||
 				   !strcmp(a, "--display") || !strcmp(a, "--scale") || !strcmp(a, "--screenshot") ||
-				   !strcmp(a, "--dump-text");
+				   !strcmp(a, "--dump-text") || !strcmp(a, "--kernel") ||
+				   !strcmp(a, "--initrd") || !strcmp(a, "--append");
 		if (takes_value && !val) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "popek: option %s needs a value\n", a);
@@ -174,6 +190,8 @@ int cli_parse(int argc, char **argv, struct options *o)
 			return 1;
 		} else if (!strcmp(a, "--bios")) {
 			o->bios_path = val;
+		} else if (!strcmp(a, "--vgabios")) {
+			o->vgabios_path = val;
 		} else if (!strcmp(a, "-m") || !strcmp(a, "--memory")) {
 			if (parse_u64(a, val, 3072, &n) < 0)
 				return -1;
@@ -221,6 +239,15 @@ int cli_parse(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			o->max_insns = n;
+		} else if (!strcmp(a, "--engine")) {
+			if (strcmp(val, "interp") && strcmp(val, "bt") && strcmp(val, "bt-portable") &&
+			    strcmp(val, "check")) {
+				fprintf(stderr, "popek: --engine: unknown engine '%s' (known: interp, bt, "
+						"bt-portable, check)\n",
+					val);
+				return -1;
+			}
+			o->engine = val;
 		} else if (!strcmp(a, "--stats")) {
 			if (val && strcmp(val, "json") && strcmp(val, "text")) {
 				fprintf(stderr, "popek: --stats: unknown format '%s' (known: text, json)\n",
@@ -317,12 +344,27 @@ int cli_parse(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			o->scale_integer = !strcmp(val, "integer");
+		} else if (!strcmp(a, "--kernel") || !strcmp(a, "--initrd")) {
+			if (!*val) {
+				fprintf(stderr, "popek: %s: empty file name\n", a);
+				return -1;
+			}
+			if (!strcmp(a, "--kernel"))
+				o->kernel = val;
+			else
+				o->initrd = val;
+		} else if (!strcmp(a, "--append")) {
+			o->append = val;
 		/* Device options: each device adds its branches above this line
 		 * (and its name to takes_value when it takes a value). */
 		} else {
 			fprintf(stderr, "popek: unknown option '%s' (see popek --help)\n", argv[i]);
 			return -1;
 		}
+	}
+	if ((o->initrd || o->append) && !o->kernel) {
+		fprintf(stderr, "popek: %s needs --kernel\n", o->initrd ? "--initrd" : "--append");
+		return -1;
 	}
 	/* One terminal cannot be two serial ports: its input would be split. */
 	if (!strcmp(o->serial, "stdio") && !strcmp(o->serial2, "stdio")) {

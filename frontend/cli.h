@@ -13,11 +13,13 @@ enum {
 	EXIT_USAGE = 2,        /* bad command line or host-side error */
 	EXIT_GUEST_RESET = 4,  /* triple fault / reset request */
 	EXIT_INSN_LIMIT = 6,   /* --max-insns reached */
+	EXIT_ENGINES_DIFFER = 8, /* --engine check: translator and interpreter differ */
 	EXIT_TIMEOUT = 124,    /* --timeout reached (as timeout(1)) */
 };
 
 struct options {
 	const char *bios_path;   /* NULL: the built-in demo ROM */
+	const char *vgabios_path; /* --vgabios: the VGA's option ROM (NULL: none) */
 	uint32_t ram_mb;
 	bool headless;
 	const char *debugcon;    /* "stdio", "none" or "file:PATH" */
@@ -44,6 +46,10 @@ struct options {
 	bool stats_json;         /* --stats=json: the statistics as one JSON object */
 	bool no_reboot;          /* --no-reboot: a reset ends the run (always so headless) */
 	bool scale_integer;      /* --scale integer: the window scales by whole factors */
+	const char *kernel;      /* --kernel: bzImage or Multiboot kernel to boot directly */
+	const char *initrd;      /* --initrd */
+	const char *append;      /* --append: the kernel's command line */
+	const char *engine;      /* --engine: "interp", "bt", "bt-portable" or "check" (NULL: interp) */
 	/* Device options: each device adds its fields above this line. */
 };
 

@@ -9,6 +9,7 @@
 #include "frontend/cli.h"
 #include "frontend/headless.h"
 #include "frontend/stepper.h"
+#include "frontend/window.h"
 #include "vmm/machine.h"
 
 /* The built-in demo ROM (roms/demo/demo.asm, embedded at build time). */
@@ -56,6 +57,34 @@ static uint8_t *load_bios(const char *path, size_t *size)
 	return buf;
 }
 
+/* Reads the --vgabios image (1 byte to MACHINE_VGABIOS_MAX); on error
+ * prints one line and returns NULL. */
+static uint8_t *load_vgabios(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "popek: --vgabios %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	uint8_t *buf = malloc(MACHINE_VGABIOS_MAX + 1);
+	size_t n = buf ? fread(buf, 1, MACHINE_VGABIOS_MAX + 1, f) : 0;
+	int rd_err = ferror(f) ? errno : 0;
+	fclose(f);
+	if (!buf || rd_err || n == 0 || n > MACHINE_VGABIOS_MAX) {
+		if (!buf)
+			fprintf(stderr, "popek: out of memory\n");
+		else if (rd_err)
+			fprintf(stderr, "popek: --vgabios %s: %s\n", path, strerror(rd_err));
+		else
+			fprintf(stderr, "popek: --vgabios %s: %s; a VGA BIOS image must be 1 byte to 128 KiB\n",
+				path, n ? "larger than 128 KiB" : "empty file");
+		free(buf);
+		return NULL;
+	}
+	*size = n;
+	return buf;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -73,13 +102,23 @@ int main(int argc, char **argv)
 		if (!bios)
 			return EXIT_USAGE;
 		cfg.bios = bios;
-	} else if (o.hda || o.hdb || o.cdrom) {
+	} else if (o.hda || o.hdb || o.cdrom || o.kernel) {
 		/* Something to boot: popek's own BIOS boots it. */
 		cfg.bios = rom_bios;
 		cfg.bios_size = rom_bios_size;
 	} else {
 		cfg.bios = rom_demo;
 		cfg.bios_size = rom_demo_size;
+	}
+
+	uint8_t *vgabios = NULL;
+	if (o.vgabios_path) {
+		vgabios = load_vgabios(o.vgabios_path, &cfg.vgabios_size);
+		if (!vgabios) {
+			free(bios);
+			return EXIT_USAGE;
+		}
+		cfg.vgabios = vgabios;
 	}
 
 	FILE *debugcon = NULL;
@@ -90,12 +129,16 @@ int main(int argc, char **argv)
 		if (!debugcon) {
 			fprintf(stderr, "popek: --debugcon %s: %s\n", o.debugcon + 5, strerror(errno));
 			free(bios);
+			free(vgabios);
 			return EXIT_USAGE;
 		}
 	}
 	cfg.debugcon = debugcon;
 	cfg.serial[0] = o.serial;
 	cfg.serial[1] = o.serial2;
+	cfg.kernel = o.kernel;
+	cfg.initrd = o.initrd;
+	cfg.append = o.append;
 	cfg.hda = o.hda;
 	cfg.hdb = o.hdb;
 	cfg.cdrom = o.cdrom;
@@ -108,6 +151,14 @@ int main(int argc, char **argv)
 	cfg.io_log = o.log_io ? stderr : NULL;
 	cfg.boot_order = o.boot;
 	cfg.headless = o.headless;
+	if (o.engine && !strcmp(o.engine, "bt")) {
+		cfg.engine = MACHINE_ENGINE_BT;
+	} else if (o.engine && !strcmp(o.engine, "bt-portable")) {
+		cfg.engine = MACHINE_ENGINE_BT;
+		cfg.tr_portable = true;
+	} else if (o.engine && !strcmp(o.engine, "check")) {
+		cfg.engine = MACHINE_ENGINE_CHECK;
+	}
 	/* The stepper owns the terminal and reads its commands from stdin: a
 	 * serial port on stdio would take them, so it is unplugged. */
 	if (o.step) {
@@ -128,25 +179,64 @@ int main(int argc, char **argv)
 	}
 	/* Device options become machine configuration above this line. */
 
+	/* The window is opened before the machine is built: a machine that no
+	 * window shows has its firmware mirror its text to COM1. */
+	struct window *win = NULL;
+	if (o.step && o.display && !strcmp(o.display, "sdl")) {
+		fprintf(stderr, "popek: --step runs in the terminal, not with --display sdl "
+				"(Ctrl+Alt+T in the window enters the stepper)\n");
+		free(bios);
+		free(vgabios);
+		return EXIT_USAGE;
+	}
+	if (!o.step) {
+		if (window_open(&o, &win) < 0) {
+			free(bios);
+			free(vgabios);
+			return EXIT_USAGE;
+		}
+		cfg.headless = !win;
+		/* A window run is interactive: the debug console's file is
+		 * written line by line, so it can be followed as it grows. */
+		if (win && debugcon && debugcon != stdout)
+			setvbuf(debugcon, NULL, _IOLBF, 0);
+	}
+
 	struct machine *m = malloc(sizeof(*m));
 	char err[256];
 	if (!m || machine_init(m, &cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "popek: %s\n", m ? err : "out of memory");
+		window_close(win);
 		free(m);
 		free(bios);
+		free(vgabios);
 		return EXIT_USAGE;
 	}
-	free(bios); /* the machine keeps its own copy */
+	free(bios); /* the machine keeps its own copies */
+	free(vgabios);
 
-	/* Frontend selection: each frontend adds its branch above the
-	 * headless default (the window when a display is present and
-	 * --headless is not given; the stepper with --step). */
+	/* Frontend selection: the stepper with --step; the window when one
+	 * opened above (a display is present and no headless run was asked
+	 * for); the headless run otherwise. */
 	int status;
 	if (o.step)
 		status = stepper_run(m, &o);
+	else if (win)
+		status = window_run(win, m, &o);
 	else
 		status = headless_run(m, &o);
 
+	/* --engine check found the engines differ (reported on stderr). */
+	if (m->diverged)
+		status = EXIT_ENGINES_DIFFER;
+	/* The window goes first; machine_free then flushes the disks. */
+	window_close(win);
+	/* A firmware that never asks for the kernel (not popek's BIOS, or one
+	 * without HC_BOOT_KERNEL) leaves --kernel unused: say so. */
+	if (o.kernel && !m->boot.started)
+		fprintf(stderr, "popek: --kernel %s: the firmware never started it (popek's BIOS "
+				"does at the end of POST, through the hypercall HC_BOOT_KERNEL)\n",
+			o.kernel);
 	machine_free(m);
 	free(m);
 	if (debugcon && debugcon != stdout && fclose(debugcon) != 0) {

@@ -15,9 +15,12 @@ set -eu
 # Build, run and test: compiler and tools, the disassembler the stepper uses
 # (capstone), unit tests (cmocka), compressed images (zlib), the window and
 # screenshots (SDL2, libpng) and the terminal display (ncurses); the console
-# fonts the BIOS's VGA font is built from (console-setup-linux).
+# fonts the BIOS's VGA font is built from (console-setup-linux); SeaBIOS and
+# its VGA BIOS, which the tests boot unmodified as other firmware (seabios);
+# for the window's tests, a virtual X server and a key sender (xvfb,
+# xdotool; Xlib comes with libsdl2-dev).
 PACKAGES="cmake gcc make pkg-config nasm libcapstone-dev libcmocka-dev zlib1g-dev
-libsdl2-dev libpng-dev libncurses-dev console-setup-linux"
+libsdl2-dev libpng-dev libncurses-dev console-setup-linux seabios xvfb xdotool"
 # `make bench`: Bochs with its firmware and the headless "term" display.
 BENCH_PACKAGES="bochs bochs-term bochsbios vgabios"
 

@@ -6,6 +6,7 @@
 #include "devices/chipset.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The debug-exit device asks the CPU to stop after the current
@@ -46,6 +47,76 @@ static uint8_t machine_intr_ack(void *opaque)
 	return pic_intr_ack(&m->pic);
 }
 
+/* The VGA's expansion ROM BAR (--vgabios) was enabled, moved or turned
+ * off. The ROM appears as host memory at the BAR's address; an address
+ * over RAM, over the firmware at the top, or over anything else already
+ * mapped there (phys_mem_map_ram refuses it) leaves the ROM unmapped. */
+static void machine_vga_rom_moved(struct machine *m, uint32_t addr)
+{
+	if (addr == m->vga_rom_addr || !m->vga_rom)
+		return;
+	if (m->vga_rom_addr)
+		phys_mem_map_ram(&m->mem, m->vga_rom_addr, m->vga_rom_size, NULL);
+	m->vga_rom_addr = 0;
+	uint64_t end = (uint64_t)addr + m->vga_rom_size;
+	if (addr && addr >= m->mem.ram_size && end <= 0x100000000ull - (16u << 20) &&
+	    phys_mem_map_ram(&m->mem, addr, m->vga_rom_size, m->vga_rom) == 0)
+		m->vga_rom_addr = addr;
+	mmu_flush(&m->cpu, false);
+}
+
+/* i440FX PAM registers (host bridge 0x59-0x5F): for 0xF0000-0xFFFFF (0x59
+ * bits 5:4) and each 16 KiB of 0xC0000-0xEFFFF (0x5A-0x5F, low nibble
+ * first), bit 0 sends reads to the RAM behind the hole and bit 1 writes.
+ * Firmware like SeaBIOS copies itself into that RAM ("shadowing") and
+ * keeps its variables there. A page reads RAM when its read bit is set,
+ * else the firmware image (or nothing). The page table has no
+ * write-to-other-place pages, so "read ROM, write RAM" drops writes and
+ * "read RAM, write ROM" lets them through to the RAM. */
+#define PAM_FIRST 0x59
+static void machine_pam_update(struct machine *m, const uint8_t *cfg)
+{
+	struct phys_mem *pm = &m->mem;
+	for (uint32_t pn = 0xC0; pn < 0x100; pn++) {
+		uint32_t addr = pn << PHYS_PAGE_SHIFT;
+		unsigned mode;
+		if (addr >= 0xF0000) {
+			mode = cfg[PAM_FIRST] >> 4;
+		} else {
+			unsigned seg = (addr - 0xC0000) >> 14;
+			uint8_t r = cfg[PAM_FIRST + 1 + seg / 2];
+			mode = (seg & 1) ? r >> 4 : r & 0xF;
+		}
+		uint8_t *host = NULL;
+		uint8_t flags = 0;
+		if ((mode & 1) && addr < pm->ram_size) {
+			host = pm->ram + addr;
+			flags = (mode & 2) ? PHYS_PAGE_WRITABLE : 0;
+		} else if (pm->rom && addr >= 0x100000u - pm->rom_size) {
+			host = pm->rom + (addr - (0x100000u - pm->rom_size));
+		}
+		if (host == pm->host[pn] && (flags & PHYS_PAGE_WRITABLE) ==
+		    (pm->flags[pn] & PHYS_PAGE_WRITABLE))
+			continue;
+		/* Code decoded or translated from the old contents is stale. */
+		if ((pm->flags[pn] & PHYS_PAGE_TRANSLATED) && pm->code_write)
+			pm->code_write(pm->code_write_opaque, addr, PHYS_PAGE_SIZE);
+		pm->host[pn] = host;
+		pm->flags[pn] = flags;
+		pm->code_gen[pn]++;
+	}
+	mmu_flush(&m->cpu, false);
+}
+
+static void machine_host_config_written(void *opaque, uint8_t reg, unsigned size)
+{
+	struct machine *m = opaque;
+	if (reg + size > PAM_FIRST && reg < PAM_FIRST + 7)
+		for (unsigned i = 0; i < m->pci.count; i++)
+			if (m->pci.fn[i].devfn == CHIPSET_DEVFN_HOST)
+				machine_pam_update(m, m->pci.fn[i].cfg);
+}
+
 /* The guest moved the VGA's BAR0 (or switched memory decoding). While
  * firmware sizes the BAR it reads as all-ones: an address whose range would
  * cover RAM or the firmware at the top of memory is not a place to map the
@@ -53,6 +124,10 @@ static uint8_t machine_intr_ack(void *opaque)
 static void machine_vga_bar_moved(void *opaque, int bar, uint32_t addr)
 {
 	struct machine *m = opaque;
+	if (bar == PCI_ROM_BAR) {
+		machine_vga_rom_moved(m, addr);
+		return;
+	}
 	if (bar != 0)
 		return;
 	uint64_t end = (uint64_t)addr + VGA_LFB_SIZE;
@@ -171,6 +246,42 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 
 	cpu_init(&m->cpu, &m->mem, &m->io, &m->clock);
 	m->cpu.icache = &m->icache;
+	m->engine = cfg->engine;
+	if (cfg->engine != MACHINE_ENGINE_INTERP) {
+		/* The translator watches code pages itself (finer than the
+		 * decoded-instruction cache's per-page generations), and the
+		 * interpreter decodes afresh what it runs in its stead. */
+		m->tr = calloc(1, sizeof(*m->tr));
+		enum tr_backend be = cfg->tr_portable ? TR_BACKEND_PORTABLE : tr_default_backend();
+		if (!m->tr || tr_init(m->tr, &m->cpu, be, 0, 0) < 0) {
+			free(m->tr);
+			m->tr = NULL;
+			snprintf(err, errlen, "cannot set up the binary translator's code cache");
+			machine_free(m);
+			return -1;
+		}
+		m->cpu.icache = NULL;
+	}
+	if (cfg->engine == MACHINE_ENGINE_CHECK) {
+		/* The reference: the same PC under the interpreter, with
+		 * nothing that reaches the host (console, serial, disk writes). */
+		struct machine_config ref = *cfg;
+		ref.engine = MACHINE_ENGINE_INTERP;
+		ref.debugcon = NULL;
+		ref.log_post = false;
+		ref.post_log = NULL;
+		ref.serial[0] = ref.serial[1] = "none";
+		ref.snapshot = true;
+		ref.disk_warn = NULL;
+		ref.io_log = NULL;
+		m->shadow = calloc(1, sizeof(*m->shadow));
+		if (!m->shadow || machine_init(m->shadow, &ref, err, errlen) < 0) {
+			free(m->shadow);
+			m->shadow = NULL;
+			machine_free(m);
+			return -1;
+		}
+	}
 	/* A20 starts enabled, as firmware leaves it and as QEMU does. */
 	machine_set_a20(m, A20_KBC, true);
 
@@ -179,6 +290,12 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 		snprintf(err, errlen, "cannot set up the PCI bus");
 		machine_free(m);
 		return -1;
+	}
+	for (unsigned i = 0; i < m->pci.count; i++) {
+		if (m->pci.fn[i].devfn == CHIPSET_DEVFN_HOST) {
+			m->pci.fn[i].config_written = machine_host_config_written;
+			m->pci.fn[i].opaque = m;
+		}
 	}
 	m->cpu.hooks.intr_ack = machine_intr_ack;
 	m->cpu.hooks.opaque = m;
@@ -236,6 +353,26 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 	vga_fn->cfg[PCI_COMMAND] = 0x03; /* decoding, as the LFB is mapped at power-on */
 	vga_fn->bar_moved = machine_vga_bar_moved;
 	vga_fn->opaque = m;
+	if (cfg->vgabios) {
+		if (cfg->vgabios_size == 0 || cfg->vgabios_size > MACHINE_VGABIOS_MAX) {
+			snprintf(err, errlen, "VGA BIOS image is %zu bytes; it must be 1 byte to 128 KiB",
+				 cfg->vgabios_size);
+			machine_free(m);
+			return -1;
+		}
+		uint32_t size = 2048;
+		while (size < cfg->vgabios_size)
+			size <<= 1;
+		m->vga_rom = calloc(size, 1);
+		if (!m->vga_rom) {
+			snprintf(err, errlen, "out of memory for the VGA BIOS");
+			machine_free(m);
+			return -1;
+		}
+		memcpy(m->vga_rom, cfg->vgabios, cfg->vgabios_size);
+		m->vga_rom_size = size;
+		pci_set_rom(vga_fn, size);
+	}
 	/* IDE: a refused disk image ends the start-up. The CD-ROM drive is
 	 * always there (secondary master), empty without --cdrom. */
 	if (ata_init(&m->ata, &m->io, pic_irq_input(&m->pic, ATA_PRIMARY_IRQ),
@@ -267,7 +404,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 		.rtc_start = cfg->rtc_base,
 		.boot_order = cfg->boot_order ? cfg->boot_order : "cd",
 		.hard_disks = (cfg->hda ? CMOS_HD0 : 0u) | (cfg->hdb ? CMOS_HD1 : 0u),
-		.fpu = false, /* the equipment byte's x87 bit: set once the CPU has one */
+		.fpu = true, /* the equipment byte's x87 bit: the CPU has one (cpu/fpu_*.c) */
 		.ps2_mouse = true,
 	};
 	if (cmos_boot_order_check(cmos_cfg.boot_order) < 0) {
@@ -291,8 +428,43 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 		machine_free(m);
 		return -1;
 	}
+	/* A kernel for direct boot: read and checked now, so bad files end
+	 * the start-up; loaded when the BIOS asks (HC_BOOT_KERNEL). */
+	if (cfg->kernel) {
+		if (boot_open(&m->boot, cfg->kernel, cfg->initrd, cfg->append, m->mem.ram_size, err,
+			      errlen) < 0) {
+			machine_free(m);
+			return -1;
+		}
+		m->hc.boot = &m->boot;
+	}
 	/* Devices: each device adds its initialisation above this line. On
 	 * failure: snprintf(err, errlen, ...), machine_free(m), return -1. */
+	return 0;
+}
+
+int machine_set_engine(struct machine *m, enum machine_engine engine)
+{
+	if (m->shadow || engine == MACHINE_ENGINE_CHECK)
+		return (int)engine == m->engine ? 0 : -1;
+	if (engine == MACHINE_ENGINE_BT && !m->tr) {
+		struct translator *tr = calloc(1, sizeof(*tr));
+		if (!tr || tr_init(tr, &m->cpu, tr_default_backend(), 0, 0) < 0) {
+			free(tr);
+			return -1;
+		}
+		m->tr = tr;
+		m->cpu.icache = NULL;
+	} else if (engine == MACHINE_ENGINE_INTERP && m->tr) {
+		/* Pages go back to their old direct access (code generations
+		 * bumped, so the decoded-instruction cache drops what it had). */
+		tr_free(m->tr);
+		free(m->tr);
+		m->tr = NULL;
+		m->cpu.icache = &m->icache;
+		m->cpu.tr_exit = 0;
+	}
+	m->engine = engine;
 	return 0;
 }
 
@@ -302,10 +474,23 @@ void machine_free(struct machine *m)
 	serial_backend_close(&m->serial[0]);
 	serial_backend_close(&m->serial[1]);
 	vga_free(&m->vga);
+	free(m->vga_rom);
+	m->vga_rom = NULL;
 	/* Disk images: written sectors flushed to the host disk, locks freed. */
 	ata_free(&m->ata);
+	boot_free(&m->boot);
 	/* Devices: each device adds its teardown (flush files, restore the
 	 * terminal, free buffers) above this line; it must be safe on a device
 	 * whose init never ran (the struct is zeroed). */
+	if (m->shadow) {
+		machine_free(m->shadow);
+		free(m->shadow);
+		m->shadow = NULL;
+	}
+	if (m->tr) {
+		tr_free(m->tr);
+		free(m->tr);
+		m->tr = NULL;
+	}
 	phys_mem_free(&m->mem);
 }

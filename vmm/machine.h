@@ -27,10 +27,12 @@
 #include "devices/sysctl.h"
 #include "devices/uart.h"
 #include "devices/vga.h"
+#include "vmm/boot.h"
 #include "vmm/clock.h"
 #include "vmm/hypercall.h"
 #include "vmm/io_bus.h"
 #include "vmm/phys_mem.h"
+#include "translator/translator.h"
 
 struct machine_config {
 	uint32_t ram_mb;            /* guest RAM in MiB */
@@ -53,8 +55,25 @@ struct machine_config {
 	FILE *io_log;               /* unclaimed port accesses are reported here (or NULL) */
 	bool headless;              /* no window shows the screen (--headless): the
 	                             * hypercall port tells the BIOS to mirror text to COM1 */
+	/* The VGA's option ROM (--vgabios): offered as the VGA PCI function's
+	 * expansion ROM BAR, where firmware like SeaBIOS looks for it (NULL:
+	 * none; at most 128 KiB; the machine keeps its own copy). */
+	const uint8_t *vgabios;
+	size_t vgabios_size;
+	/* Direct kernel boot (vmm/boot.h): the files are read and checked at
+	 * machine_init; the BIOS asks for the kernel at the end of its POST. */
+	const char *kernel, *initrd, *append; /* NULL: none */
+	/* Execution engine (enum machine_engine; 0: the interpreter) and, for
+	 * the translator, the portable backend instead of x86-64 code. */
+	int engine;
+	bool tr_portable;
 	/* Device configuration: each device adds its fields above this line. */
 };
+
+/* How the CPU runs the guest: the interpreter (cpu/exec.c), the binary
+ * translator (translator/), or both in lockstep on two machines, stopping
+ * at the first difference (vmm/dispatch.c). */
+enum machine_engine { MACHINE_ENGINE_INTERP, MACHINE_ENGINE_BT, MACHINE_ENGINE_CHECK };
 
 /* Why machine_run() returned. */
 enum machine_stop {
@@ -65,6 +84,7 @@ enum machine_stop {
 	MACHINE_INSN_LIMIT,     /* reached the instruction limit */
 	MACHINE_RESET,          /* a device asked for a reset (keyboard controller, 0x92, 0xCF9) */
 	MACHINE_QUIT,           /* the user asked to quit (Ctrl-A x on the serial terminal) */
+	MACHINE_DIVERGED,       /* --engine check: translator and interpreter differ (reported on stderr) */
 };
 
 /* PCI slot of the VGA on bus 0 (02.0), after the chipset's 00.0 and 01.x. */
@@ -95,6 +115,19 @@ struct machine {
 	struct i8042 kbc;        /* keyboard controller, PS/2 keyboard and mouse: 0x60/0x64, IRQ1/12 */
 	struct port92 port92;    /* system control port A: fast A20 and reset */
 	struct hypercall hc;     /* the VMM hypercall port (0x520) for popek's BIOS */
+	struct boot_image boot;  /* --kernel/--initrd/--append, loaded at HC_BOOT_KERNEL */
+	uint8_t *vga_rom;        /* the VGA's option ROM, vga_rom_size bytes (power of two) */
+	uint32_t vga_rom_size;
+	uint32_t vga_rom_addr;   /* where its ROM BAR maps it now (0: nowhere) */
+	int engine;              /* enum machine_engine */
+	struct translator *tr;   /* the binary translator (NULL with the interpreter) */
+	/* --engine check: a second machine built from the same configuration
+	 * that the interpreter runs in lockstep with this one (its outputs
+	 * unplugged), and whether the two have diverged: machine_run() then
+	 * reports the difference on stderr and returns MACHINE_DIVERGED, and
+	 * the frontend exits with status 8 (EXIT_ENGINES_DIFFER). */
+	struct machine *shadow;
+	bool diverged;
 	/* Devices: each device adds its struct above this line. */
 };
 
@@ -115,6 +148,16 @@ void machine_request_reset(struct machine *m);
  * devices' registers (PIC, PIT, VGA, UARTs, ATA, CMOS, i8042), the A20
  * gate and the disks; firmware sets the devices up again at POST. */
 void machine_reset(struct machine *m);
+
+/* Maximum size of a --vgabios image. */
+#define MACHINE_VGABIOS_MAX (128u << 10)
+
+/* Switches between the interpreter and the translator (x86-64 backend
+ * where there is one) between two machine_run() calls, e.g. from a
+ * window's hotkey. The check engine can only be chosen at machine_init().
+ * Returns 0, or -1 (and nothing changes) when the translator cannot be
+ * set up or the switch is not possible. */
+int machine_set_engine(struct machine *m, enum machine_engine engine);
 
 /* Sets one source of the A20 gate and updates the address mask. */
 void machine_set_a20(struct machine *m, enum machine_a20_source src, bool on);
