@@ -25,6 +25,9 @@
 /* Model-specific registers this CPU has. */
 enum {
 	MSR_TSC = 0x10,
+	/* BIOS_SIGN_ID: the loaded microcode revision (EDX), 0 here since
+	 * none is; writes (software clears it before CPUID) are accepted. */
+	MSR_BIOS_SIGN_ID = 0x8B,
 	MSR_SYSENTER_CS = 0x174,
 	MSR_SYSENTER_ESP = 0x175,
 	MSR_SYSENTER_EIP = 0x176,
@@ -469,6 +472,7 @@ VMM_ROUTINE(vmm_rdmsr)
 	uint64_t v;
 	switch (cpu->regs[REG_ECX]) {
 	case MSR_TSC: v = read_tsc(cpu); break;
+	case MSR_BIOS_SIGN_ID: v = 0; break;
 	case MSR_SYSENTER_CS: v = cpu->msr_sysenter_cs; break;
 	case MSR_SYSENTER_ESP: v = cpu->msr_sysenter_esp; break;
 	case MSR_SYSENTER_EIP: v = cpu->msr_sysenter_eip; break;
@@ -489,6 +493,7 @@ VMM_ROUTINE(vmm_wrmsr)
 		cpu_sync_clock(cpu);
 		cpu->tsc_offset = (uint64_t)cpu->regs[REG_EAX] - cpu->clock->now_ns;
 		break;
+	case MSR_BIOS_SIGN_ID: break;
 	case MSR_SYSENTER_CS: cpu->msr_sysenter_cs = v; break;
 	case MSR_SYSENTER_ESP: cpu->msr_sysenter_esp = v; break;
 	case MSR_SYSENTER_EIP: cpu->msr_sysenter_eip = v; break;
