@@ -42,8 +42,8 @@ enum {
 };
 
 /* The most host code one block can need (tr_emit_x64.c stays below). */
-#define TR_CODE_PER_INSN 128u
-#define TR_CODE_PER_BLOCK 256u
+#define TR_CODE_PER_INSN 640u
+#define TR_CODE_PER_BLOCK 1024u
 
 uint32_t tr_mode_key(const struct cpu *cpu)
 {
@@ -60,6 +60,15 @@ enum tr_backend tr_default_backend(void)
 #else
 	return TR_BACKEND_PORTABLE;
 #endif
+}
+
+/* Empties the jump cache: no slot matches any mode key. */
+static void tr_jump_clear(struct translator *t)
+{
+	if (!t->jump)
+		return;
+	for (unsigned i = 0; i < TR_JUMP_SIZE; i++)
+		t->jump[i] = (struct tr_jump){.mode = TR_JUMP_EMPTY};
 }
 
 static unsigned tr_hash(uint32_t phys, uint32_t mode)
@@ -86,8 +95,10 @@ int tr_init(struct translator *t, struct cpu *cpu, enum tr_backend backend, size
 		if (p == MAP_FAILED)
 			goto fail;
 		t->code = p;
-		if (!tr_emit_stubs(t))
+		t->jump = malloc(TR_JUMP_SIZE * sizeof(*t->jump));
+		if (!t->jump || !tr_emit_stubs(t))
 			goto fail;
+		tr_jump_clear(t);
 		t->code_fixed = t->code_used;
 #else
 		goto fail;
@@ -123,6 +134,7 @@ void tr_free(struct translator *t)
 	if (t->code)
 		munmap(t->code, t->code_size);
 	free(t->meta);
+	free(t->jump);
 	free(t->pages);
 	free(t->page_list);
 	memset(t, 0, sizeof(*t));
@@ -132,6 +144,7 @@ void tr_flush(struct translator *t)
 {
 	tr_drop_pages(t);
 	memset(t->hash, 0, sizeof(t->hash));
+	tr_jump_clear(t);
 	t->meta_used = 0;
 	t->code_used = t->code_fixed;
 	t->flush_pending = false;
@@ -310,6 +323,11 @@ static void tr_kill(struct translator *t, struct tr_block *b)
 	for (unsigned i = 0; i < b->n_exits; i++)
 		if (b->exits[i].to)
 			tr_unchain(t, &b->exits[i]);
+	if (t->jump) {
+		struct tr_jump *j = &t->jump[tr_jump_index(b->phys)];
+		if (j->code == b->code)
+			*j = (struct tr_jump){.mode = TR_JUMP_EMPTY};
+	}
 	b->dead = true;
 	t->stats.invalidations++;
 }

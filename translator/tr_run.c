@@ -160,11 +160,19 @@ static void tr_loop(struct cpu *cpu, void *opaque)
 			tr_chain(t, pending, b);
 		pending = NULL;
 		struct tr_exit *x;
-		if (t->backend == TR_BACKEND_X64)
+		if (t->backend == TR_BACKEND_X64) {
+			/* Emitted code finds this block from now on without
+			 * coming back here (indirect branches, other pages). */
+			t->jump[tr_jump_index(b->phys)] =
+				(struct tr_jump){.phys = b->phys, .mode = b->mode, .code = b->code};
 			x = (struct tr_exit *)t->enter(cpu, b->code);
-		else
+		} else {
 			x = tr_exec_portable(cpu, b);
-		if (x->kind == TR_EXIT_NOENTRY)
+		}
+		/* A block that could not start (the budget does not hold it,
+		 * or it crosses the CS limit): the interpreter runs its first
+		 * instruction, if any budget is left. */
+		if (x->kind == TR_EXIT_NOENTRY && cpu->insn_budget)
 			tr_interp_one(t, cpu);
 		else if (x->kind == TR_EXIT_CHAIN)
 			pending = x;

@@ -53,6 +53,25 @@ struct tr_stats {
 struct tr_block;
 struct tr_page;
 
+/* The jump cache: a direct-mapped table from a block's physical address
+ * and mode to its host code, which emitted code reads to go straight to
+ * the block after an indirect branch or to a successor on another page
+ * (tr_emit_x64.c), without returning to the dispatcher. The dispatcher
+ * fills it; invalidating a block clears its slot. */
+struct tr_jump {
+	uint32_t phys;
+	uint32_t mode;
+	const uint8_t *code;
+};
+#define TR_JUMP_SIZE 4096 /* a power of two */
+#define TR_JUMP_EMPTY 0xFFFFFFFFu /* the mode of an empty slot: no mode key */
+
+/* The jump cache slot of a physical address. */
+static inline unsigned tr_jump_index(uint32_t phys)
+{
+	return (phys ^ (phys >> 10)) & (TR_JUMP_SIZE - 1);
+}
+
 /* Sizes of the caches. The defaults suit a PC guest; tests make them
  * small to exercise the flush. */
 #define TR_DEFAULT_CODE_BYTES (16u << 20)
@@ -81,6 +100,7 @@ struct translator {
 	uintptr_t (*enter)(struct cpu *cpu, const void *code);
 	uint8_t *epilogue;
 	struct tr_stats stats;
+	struct tr_jump *jump; /* TR_JUMP_SIZE slots (x86-64 backend) */
 	bool flush_pending; /* a block did not fit: flush before the next */
 	/* For --engine check: stop (CPU_STOP_BUDGET, with block_break set)
 	 * after one block or one interpreted instruction, at the point where
@@ -116,5 +136,58 @@ uint32_t tr_mode_key(const struct cpu *cpu);
  * mode and caches it; NULL when no block can start there (not RAM or ROM,
  * or its first instruction crosses the page or does not decode). */
 struct tr_block *tr_translate(struct translator *t, uint32_t phys);
+
+
+/* --- inspection, for tools (tr_inspect.c) ----------------------------------
+ *
+ * Read-only views of translated blocks for the stepper's VMM pane: the
+ * block the cache holds for an address, or a side translation made in a
+ * scratch area of its own (never the cache: the guest, the cache and its
+ * statistics are untouched). A view is valid until the cache changes (the
+ * guest runs) or the next side translation. */
+
+/* A block as tools see it. */
+struct tr_block_view {
+	const struct tr_block *block;
+	uint32_t phys;               /* its first byte */
+	uint16_t len, n_insns;       /* guest bytes and instructions */
+	bool code32;                 /* 32-bit code */
+	bool cached;                 /* in the cache (else a side translation) */
+	const char *end;             /* why it ends: "direct branch", "vmm routine", ... */
+	const struct x86_insn *insn; /* its n_insns decoded instructions */
+	const uint8_t *code;         /* host code (NULL with the portable backend) */
+	uint32_t code_len;
+	const uint8_t *epilogue;     /* where its exits return to the dispatcher */
+};
+
+/* The live cached block for the CPU's mode that has an instruction starting
+ * at `phys` (one starting there if there is one). False when none. */
+bool tr_view_cached(struct translator *t, uint32_t phys, uint32_t mode, struct tr_block_view *v);
+
+/* A scratch translator for side translations (x86-64 hosts only). */
+struct tr_scratch;
+struct tr_scratch *tr_scratch_new(void);
+void tr_scratch_free(struct tr_scratch *s);
+
+/* Translates the block at `phys` for the CPU's current mode into the
+ * scratch area, as tr_translate() would (same scanner and code generator),
+ * without touching the CPU, guest memory or any cache. Without `host_code`
+ * only the guest side is made (v->code NULL): cheaper, for a look at which
+ * instructions the block will hold. False when no block can start there. */
+bool tr_view_sketch(struct tr_scratch *s, struct cpu *cpu, uint32_t phys, bool host_code,
+		    struct tr_block_view *v);
+
+/* Rewrites capstone operand text of the view's host code with names for
+ * the numbers that mean something: offsets from rbx into struct cpu
+ * ("cpu.eip"), decoded instructions ("&insn[2]"), handlers and VMM
+ * routines ("op:MOV", "vmm:OUT"), exit records, the epilogue, jumps inside
+ * the block ("block+0x3c") and chained jumps ("block 000FE070"). */
+void tr_view_operands(const struct tr_block_view *v, const char *ops, char *out, size_t len);
+
+/* How the translator treats instruction i of the view: "handler" (a call
+ * to its op_* handler), "vmm" (rewritten into its vmm_* routine), "branch"
+ * or "ends" (ends the block). */
+const char *tr_view_class(const struct tr_block_view *v, unsigned i);
+bool tr_view_is_vmm(const struct tr_block_view *v, unsigned i);
 
 #endif

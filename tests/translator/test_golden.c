@@ -40,6 +40,14 @@ static const struct sample samples[] = {
 	{"ret32", true, {0x8B, 0x43, 0x04, 0x01, 0xC8, 0x89, 0x43, 0x08, 0xC3}, 9},
 	/* cli: a block of one VMM instruction */
 	{"cli16", false, {0xFA}, 1},
+	/* l: add eax,ebx / xor edx,eax / dec ecx / cmp ecx,0 / jne l: inline,
+	 * with the flags of add, xor and dec never stored (cmp overwrites
+	 * them before anything reads them) and the condition tested inline */
+	{"jcc32", true, {0x01, 0xD8, 0x31, 0xC2, 0x49, 0x83, 0xF9, 0x00, 0x75, 0xF6}, 10},
+	/* push ebx / mov eax,[esp] / pop ecx / lea edx,[eax+ecx*4+8] / inc ecx /
+	 * ret: the stack (16-bit SS here) through the memory fast path, and
+	 * the return's successor looked up in the jump cache */
+	{"stack32", true, {0x53, 0x8B, 0x04, 0x24, 0x59, 0x8D, 0x54, 0x88, 0x08, 0x41, 0xC3}, 11},
 };
 
 /* Names for the numbers in the host code that differ from run to run. */
@@ -57,7 +65,8 @@ static void name_add(struct names *nm, uint64_t v, const char *s)
 	}
 }
 
-static const char *cpu_field(uint64_t off)
+/* The name of a struct cpu field at `off` (in `buf` when it is built). */
+static const char *cpu_field(uint64_t off, char *buf, size_t len)
 {
 	if (off == offsetof(struct cpu, eip))
 		return "cpu.eip";
@@ -67,12 +76,26 @@ static const char *cpu_field(uint64_t off)
 		return "cpu.insn_budget";
 	if (off == offsetof(struct cpu, attention))
 		return "cpu.attention";
-	if (off == offsetof(struct cpu, seg) + SEG_CS * sizeof(struct seg_cache) +
-			   offsetof(struct seg_cache, base))
-		return "cpu.cs.base";
-	if (off == offsetof(struct cpu, seg) + SEG_CS * sizeof(struct seg_cache) +
-			   offsetof(struct seg_cache, limit))
-		return "cpu.cs.limit";
+	if (off == offsetof(struct cpu, eflags))
+		return "cpu.eflags";
+	static const char *const regs[8] = {"cpu.eax", "cpu.ecx", "cpu.edx", "cpu.ebx",
+					    "cpu.esp", "cpu.ebp", "cpu.esi", "cpu.edi"};
+	_Static_assert(offsetof(struct cpu, regs) == 0, "the registers come first");
+	if (off < 32 && off % 4 == 0)
+		return regs[(off - offsetof(struct cpu, regs)) / 4];
+	static const char *const segs[SEG_COUNT] = {"es", "cs", "ss", "ds", "fs", "gs"};
+	for (int sg = 0; sg < SEG_COUNT; sg++) {
+		size_t b = offsetof(struct cpu, seg) + (size_t)sg * sizeof(struct seg_cache);
+		if (off == b + offsetof(struct seg_cache, attr))
+			snprintf(buf, len, "cpu.%s.attr", segs[sg]);
+		else if (off == b + offsetof(struct seg_cache, base))
+			snprintf(buf, len, "cpu.%s.base", segs[sg]);
+		else if (off == b + offsetof(struct seg_cache, limit))
+			snprintf(buf, len, "cpu.%s.limit", segs[sg]);
+		else
+			continue;
+		return buf;
+	}
 	return NULL;
 }
 
@@ -89,7 +112,7 @@ static void operands(char *out, size_t outlen, const char *op, const struct name
 			char tmp[64];
 			bool after_rbx = p - op >= 6 && !strncmp(p - 6, "rbx + ", 6);
 			if (after_rbx)
-				name = cpu_field(v);
+				name = cpu_field(v, tmp, sizeof(tmp));
 			for (unsigned i = 0; !name && i < nm->n; i++)
 				if (nm->value[i] == v)
 					name = nm->name[i];
@@ -164,6 +187,8 @@ static void print_block(FILE *f, struct tr_env *e, const struct sample *s, struc
 	}
 	name_add(&nm, (uintptr_t)tr_attention_exit, "tr_attention_exit");
 	name_add(&nm, (uintptr_t)e->tr.epilogue, "epilogue");
+	name_add(&nm, (uintptr_t)e->tr.jump, "jump_cache");
+	name_add(&nm, (uintptr_t)e->cpu.mem, "phys_mem");
 	name_add(&nm, (uintptr_t)&b->exit_nochain, "&exit_nochain");
 	name_add(&nm, (uintptr_t)&b->exit_noentry, "&exit_noentry");
 	for (unsigned j = 0; j < b->n_exits; j++) {
