@@ -35,10 +35,12 @@ test: build
 linux: build
 	tests/guests/linux/run_linux.sh shell $(BUILD)/popek
 
-# A guided tour of the demo ROM in the teaching stepper: a script
-# (frontend/tour.txt) stops at the interesting moments and explains them.
+# A guided tour of the demo disk (booted by popek's BIOS) in the teaching
+# stepper: a script (frontend/tour.txt) stops at the interesting moments
+# and explains them, switching to the translator on the way.
 tour: build
-	$(BUILD)/popek --bios $(BUILD)/roms/demo.bin --step-script frontend/tour.txt
+	$(BUILD)/popek --hda $(BUILD)/roms/demo_disk.img --snapshot --headless \
+		--rtc-base 2000-01-01T00:00:00 --step-script frontend/tour.txt
 
 # A second tree built with AddressSanitizer and UBSan, and its tests.
 sanitize: setup

@@ -2,14 +2,16 @@
  * executes the guest one instruction at a time and decides where to stop,
  * and the script mode.
  *
- * The guest always runs through machine_step() (vmm/dispatch.c), one
- * instruction or interrupt delivery at a time with the devices' events
- * firing on virtual time, so a stop can come between any two
- * instructions and what the user sees is what the guest would do on its
- * own. After each step the loop looks at what just happened (an interrupt
- * or exception delivered, memory under a watchpoint changed, the CPU mode
- * changed) and at what comes next (a breakpoint, an instruction of a
- * caught class).
+ * The guest runs in turns. A step is always machine_step() (vmm/dispatch.c):
+ * one instruction or interrupt delivery through the interpreter, with the
+ * devices' events firing on virtual time. Under the binary translator,
+ * continue and until hand it whole blocks instead (stepper_bt.c), cut just
+ * before the first instruction a stop point would stop at, so a stop comes
+ * at the same instruction as with the interpreter and what the user sees is
+ * what the guest would do on its own. After each turn the loop looks at
+ * what just happened (an interrupt or exception delivered, memory under a
+ * watchpoint changed, the CPU mode changed) and at what comes next (a
+ * breakpoint, an instruction of a caught class).
  */
 #define _GNU_SOURCE /* fopencookie */
 #include "frontend/stepper.h"
@@ -23,11 +25,12 @@
 #include "cpu/opcode.h"
 #include "cpu/opcode_names.h"
 #include "frontend/stepper_internal.h"
+#include "translator/translator.h"
 #include "vmm/priv.h"
 
 const char *const catch_kind_names[CATCH_KINDS] = {
 	[CATCH_PRIV] = "priv", [CATCH_VMM] = "vmm", [CATCH_IO] = "io",
-	[CATCH_INT] = "int",   [CATCH_MODE] = "mode",
+	[CATCH_INT] = "int",   [CATCH_MODE] = "mode", [CATCH_IRQ] = "irq",
 };
 
 /* Wraps the machine's INTA hook to learn which vector a hardware interrupt
@@ -61,6 +64,8 @@ int stepper_init(struct stepper *st, struct machine *m, char *err, size_t errlen
 void stepper_free(struct stepper *st)
 {
 	st->m->cpu.hooks = st->guest_hooks;
+	tr_scratch_free(st->scratch);
+	st->scratch = NULL;
 	disasm_close(&st->dis);
 	text_free(&st->out);
 }
@@ -170,9 +175,34 @@ static bool check_before(struct stepper *st)
 	return stop;
 }
 
-/* Watchpoints: compares the bytes under each one with what it saw last. */
-static bool check_watch(struct stepper *st, const struct guest_pos *before, bool code32)
+bool stepper_would_stop_at(struct stepper *st, const struct x86_insn *in, uint16_t sel,
+			   uint32_t eip, uint32_t lin)
 {
+	for (unsigned i = 0; i < st->npoints; i++) {
+		const struct stop_point *p = &st->point[i];
+		if (p->kind == POINT_BREAK &&
+		    (p->at.has_sel ? p->at.sel == sel && p->at.off == eip : p->at.lin == lin))
+			return true;
+	}
+	/* The classes check_before() stops at. */
+	uint16_t cls = in->op->cls;
+	const struct vmm_routine_info *r = vmm_routine_lookup(in->op->handler);
+	if (find_catch(st, CATCH_PRIV) && (cls & (CLS_PRIV | CLS_IOPL)))
+		return true;
+	if (find_catch(st, CATCH_VMM) && (cls & CLS_VMM) && r)
+		return true;
+	if (find_catch(st, CATCH_IO) && r &&
+	    (r->stat == VMM_STAT_IN || r->stat == VMM_STAT_OUT || r->stat == VMM_STAT_INS ||
+	     r->stat == VMM_STAT_OUTS))
+		return true;
+	return find_catch(st, CATCH_INT) && r && r->stat == VMM_STAT_INT;
+}
+
+/* Watchpoints: compares the bytes under each one with what it saw last. */
+static bool check_watch(struct stepper *st, const struct turn_pos *tp)
+{
+	const struct guest_pos *before = &tp->last;
+	bool code32 = tp->code32;
 	bool stop = false;
 	for (unsigned i = 0; i < st->npoints; i++) {
 		struct stop_point *p = &st->point[i];
@@ -216,15 +246,23 @@ static bool check_watch(struct stepper *st, const struct guest_pos *before, bool
 
 /* Interrupts and exceptions delivered by the step that just ran. */
 static bool check_delivered(struct stepper *st, const uint64_t *exc_before, uint64_t ints_before,
-			    const struct guest_pos *before, bool code32)
+			    const struct turn_pos *tp)
 {
 	const struct cpu *cpu = &st->m->cpu;
-	struct stop_point *cn = find_catch(st, CATCH_INT);
-	if (!cn)
-		return false;
+	struct stop_point *cn = find_catch(st, CATCH_INT), *cq = find_catch(st, CATCH_IRQ);
 	char where[32];
-	pos_text(before, code32, where, sizeof(where));
 	bool stop = false;
+	if (cq && cpu->interrupts != ints_before && st->last_vector >= 0) {
+		pos_text(&tp->next, tp->code32, where, sizeof(where));
+		cq->hits++;
+		text_add(&st->out, "stopped: catchpoint %d (irq): hardware interrupt, vector %02Xh, "
+				   "taken before %s: now at its handler",
+			 cq->id, (unsigned)st->last_vector, where);
+		stop = true;
+	}
+	if (!cn)
+		return stop;
+	pos_text(&tp->last, tp->code32, where, sizeof(where));
 	for (int v = 0; v < 32; v++) {
 		if (cpu->exceptions[v] == exc_before[v])
 			continue;
@@ -240,6 +278,7 @@ static bool check_delivered(struct stepper *st, const uint64_t *exc_before, uint
 		stop = true;
 	}
 	if (cpu->interrupts != ints_before) {
+		pos_text(&tp->next, tp->code32, where, sizeof(where));
 		cn->hits++;
 		if (st->last_vector >= 0)
 			text_add(&st->out, "stopped: catchpoint %d (int): hardware interrupt, vector "
@@ -335,7 +374,10 @@ void stepper_go(struct stepper *st, enum run_mode mode, uint64_t count,
 	for (unsigned i = 0; i < st->npoints; i++)
 		watching |= st->point[i].kind == POINT_WATCH;
 
-	uint64_t steps = 0;
+	/* continue and until run under the machine's engine; step and next
+	 * always through the interpreter, one instruction at a time. */
+	bool engine_turns = mode == RUN_CONTINUE || mode == RUN_UNTIL;
+	uint64_t steps = 0, next_poll = 0x4000;
 	uint64_t exc_before[32];
 	for (;;) {
 		struct guest_pos before;
@@ -346,30 +388,31 @@ void stepper_go(struct stepper *st, enum run_mode mode, uint64_t count,
 		uint64_t ints_before = cpu->interrupts;
 		st->last_vector = -1;
 
-		enum machine_stop why = machine_step(m);
-		steps++;
-		if (!was_halted && cpu->interrupts == ints_before) {
+		struct turn_pos tp = {.last = before, .next = before, .code32 = code32, .count = 1};
+		enum machine_stop why;
+		if (engine_turns && !was_halted && stepper_bt_ready(st)) {
+			tp.count = st->run_limit > steps ? st->run_limit - steps : 1;
+			why = stepper_bt_turn(st, mode == RUN_UNTIL ? target : NULL, &tp);
+		} else {
+			why = machine_step(m);
 			/* Remember what ran, for the disassembly pane. */
-			if (st->hist_n == STEPPER_HISTORY) {
-				memmove(&st->hist[0], &st->hist[1], sizeof(st->hist[0]) * (STEPPER_HISTORY - 1));
-				st->hist_n--;
-			}
-			st->hist[st->hist_n++] = (struct exec_record){
-				.sel = before.sel, .eip = before.eip, .lin = before.lin, .code32 = code32};
+			if (!was_halted && cpu->interrupts == ints_before)
+				stepper_push_history(st, &before, code32);
 		}
+		steps += tp.count;
 		if (why != MACHINE_SLICE_DONE) {
 			st->ended = report_machine_stop(st, why);
 			return;
 		}
 
-		bool stop = check_delivered(st, exc_before, ints_before, &before, code32);
+		bool stop = check_delivered(st, exc_before, ints_before, &tp);
 		if (watching)
-			stop |= check_watch(st, &before, code32);
+			stop |= check_watch(st, &tp);
 		if (cm && mode_signature(cpu) != sig) {
 			char a[64], b[64], where[32];
 			mode_sig_text(sig, a, sizeof(a));
 			mode_sig_text(mode_signature(cpu), b, sizeof(b));
-			pos_text(&before, code32, where, sizeof(where));
+			pos_text(&tp.last, code32, where, sizeof(where));
 			cm->hits++;
 			text_add(&st->out, "stopped: catchpoint %d (mode): %s -> %s, by the instruction "
 					   "at %s",
@@ -404,11 +447,24 @@ void stepper_go(struct stepper *st, enum run_mode mode, uint64_t count,
 				 (unsigned long long)steps);
 			return;
 		}
-		if (st->poll_stop && (steps & 0x3FFF) == 0 && st->poll_stop(st)) {
-			text_add(&st->out, "stopped: interrupted from the keyboard");
-			return;
+		if (steps >= next_poll) {
+			next_poll = steps + 0x4000;
+			if (st->poll_stop && st->poll_stop(st)) {
+				text_add(&st->out, "stopped: interrupted from the keyboard");
+				return;
+			}
 		}
 	}
+}
+
+void stepper_push_history(struct stepper *st, const struct guest_pos *p, bool code32)
+{
+	if (st->hist_n == STEPPER_HISTORY) {
+		memmove(&st->hist[0], &st->hist[1], sizeof(st->hist[0]) * (STEPPER_HISTORY - 1));
+		st->hist_n--;
+	}
+	st->hist[st->hist_n++] =
+		(struct exec_record){.sel = p->sel, .eip = p->eip, .lin = p->lin, .code32 = code32};
 }
 
 /* --- script mode ---------------------------------------------------------------- */

@@ -244,6 +244,7 @@ static int cmd_catch(struct stepper *st, int argc, char **argv)
 		[CATCH_INT] = "interrupts and exceptions (INT n before it runs; hardware "
 			      "interrupts and exceptions once delivered)",
 		[CATCH_MODE] = "changes of CPU mode (PE, PG, VM, code size)",
+		[CATCH_IRQ] = "hardware interrupts (once delivered)",
 	};
 	int k = -1;
 	if (argc == 2)
@@ -251,7 +252,7 @@ static int cmd_catch(struct stepper *st, int argc, char **argv)
 			if (!strcasecmp(argv[1], catch_kind_names[i]))
 				k = i;
 	if (k < 0) {
-		text_add(&st->out, "error: usage: catch priv|vmm|io|int|mode");
+		text_add(&st->out, "error: usage: catch priv|vmm|io|int|mode|irq");
 		return -1;
 	}
 	for (unsigned i = 0; i < st->npoints; i++) {
@@ -323,6 +324,41 @@ static int cmd_delete(struct stepper *st, int argc, char **argv)
 		ack(st, "deleted %llu", (unsigned long long)id);
 	}
 	return 0;
+}
+
+/* engine [interp|bt]: switches the machine's engine (machine_set_engine());
+ * without an argument, to the other one. */
+static int cmd_engine(struct stepper *st, int argc, char **argv)
+{
+	struct machine *m = st->m;
+	enum machine_engine to;
+	if (argc == 1)
+		to = m->engine == MACHINE_ENGINE_BT ? MACHINE_ENGINE_INTERP : MACHINE_ENGINE_BT;
+	else if (argc == 2 && (!strcmp(argv[1], "interp") || !strcmp(argv[1], "interpreter")))
+		to = MACHINE_ENGINE_INTERP;
+	else if (argc == 2 && (!strcmp(argv[1], "bt") || !strcmp(argv[1], "translator")))
+		to = MACHINE_ENGINE_BT;
+	else {
+		text_add(&st->out, "error: usage: engine [interp|bt]");
+		return -1;
+	}
+	if (m->engine == MACHINE_ENGINE_CHECK) {
+		text_add(&st->out, "error: --engine check runs both engines in lockstep; it "
+				   "cannot be switched");
+		return -1;
+	}
+	if (machine_set_engine(m, to) < 0) {
+		text_add(&st->out, "error: the translator cannot be set up (no code cache)");
+		return -1;
+	}
+	if (to == MACHINE_ENGINE_BT)
+		text_add(&st->out, "engine: %s: continue and until now run translated blocks; "
+				   "step and next still one instruction through the interpreter",
+			 stepper_engine_name(st));
+	else
+		text_add(&st->out, "engine: interpreter: everything runs one decoded instruction "
+				   "at a time");
+	return st->quiet ? 0 : (int)st->panes;
 }
 
 /* Which panes a list of names selects ("registers,vmm" or "regs vmm"). */
@@ -432,9 +468,14 @@ int stepper_exec(struct stepper *st, const char *line)
 		stepper_view_points(st, &st->out);
 		return 0;
 	}
-	if (!strcmp(c, "e") || !strcmp(c, "engine")) {
-		text_add(&st->out, "engine: interpreter; only the interpreter exists (the binary "
-				   "translator is not built yet)");
+	if (!strcmp(c, "e") || !strcmp(c, "engine"))
+		return cmd_engine(st, argc, argv);
+	if (!strcmp(c, "block")) {
+		if (argc != 1) {
+			text_add(&st->out, "error: usage: block");
+			return -1;
+		}
+		stepper_render_block(st, BLOCK_FULL, &st->out);
 		return 0;
 	}
 	if (!strcmp(c, "walk")) {

@@ -6,6 +6,9 @@
  *   stepper_cmds.c   command parsing and execution
  *   stepper_panes.c  the panes as lines of text
  *   stepper_views.c  one-off views: page walk, GDT, IDT, breakpoints, help
+ *   stepper_block.c  the translated block of the VMM pane: guest instructions
+ *                    beside the host code emitted for them
+ *   stepper_bt.c     continue and until under the binary translator
  *   stepper_mem.c    side-effect-free reads of guest memory and tables
  *   stepper_tui.c    the ncurses terminal UI
  *
@@ -77,6 +80,7 @@ enum catch_kind {
 	CATCH_IO,   /* port accesses: IN, OUT, INS, OUTS */
 	CATCH_INT,  /* INT n / INT3 / INTO / INT1, and delivered interrupts and exceptions */
 	CATCH_MODE, /* a change of CPU mode: PE, PG, VM, the code segment's size */
+	CATCH_IRQ,  /* hardware interrupts (through the PIC), once delivered */
 	CATCH_KINDS
 };
 extern const char *const catch_kind_names[CATCH_KINDS];
@@ -147,6 +151,10 @@ struct stepper {
 	int last_vector;
 	struct cpu_hooks guest_hooks;
 
+	/* Side translations for the VMM pane (translator/tr_inspect.c),
+	 * made on first use; NULL until then or where none can be made. */
+	struct tr_scratch *scratch;
+
 	/* The terminal UI: a key typed while the guest runs stops it. */
 	bool (*poll_stop)(struct stepper *st);
 	void *tui;
@@ -195,6 +203,61 @@ void stepper_view_gdt(struct stepper *st, struct text_lines *t);
 void stepper_view_idt(struct stepper *st, struct text_lines *t);
 void stepper_view_points(struct stepper *st, struct text_lines *t);
 void stepper_view_help(struct text_lines *t);
+
+/* --- the translated block (stepper_block.c) ---------------------------------- */
+
+/* What to render of the block around the current instruction. */
+enum block_view {
+	BLOCK_PANE,  /* the VMM pane's part: the guest instructions, marked, and
+		      * the host code of the current one */
+	BLOCK_FULL,  /* every guest instruction followed by its host code */
+	BLOCK_GUEST, /* the guest instructions only (the TUI's left column) */
+	BLOCK_HOST,  /* the host code of the current instruction (right column) */
+};
+
+/* Host code lines all start with this, so a test can tell them apart from
+ * the guest side (tests/frontend/stepper_test.sh folds them). */
+#define BLOCK_HOST_PREFIX "      | "
+
+void stepper_render_block(struct stepper *st, enum block_view what, struct text_lines *t);
+
+/* The VMM pane (stepper_panes.c), with or without the block (the terminal
+ * UI shows the block in a pane of its own). */
+void stepper_render_vmm(struct stepper *st, struct text_lines *t, bool with_block);
+
+/* The engine the guest runs under, in words, and what step and continue
+ * use with it. */
+const char *stepper_engine_name(const struct stepper *st);
+
+/* --- continue under the translator (stepper_bt.c) ----------------------------- */
+
+/* What a stop check needs to know about the instructions a turn ran. */
+struct turn_pos {
+	struct guest_pos last; /* the last instruction that ran (or faulted) */
+	struct guest_pos next; /* where an interrupt was taken, if one was */
+	bool code32;
+	uint64_t count;        /* in: at most this many instructions; out: how many ran */
+};
+
+/* Whether the run loop may hand the next instructions to the translator
+ * (the machine runs under bt and the CPU has nothing to do between
+ * instructions). */
+bool stepper_bt_ready(struct stepper *st);
+
+/* Runs the instructions from CS:EIP up to (not including) the first one a
+ * stop point (or `until`, when not NULL) would stop at, or to the end of
+ * the block, through the translator. Fills *pos and adds the instructions
+ * that ran to the history. Returns as machine_step() does. */
+enum machine_stop stepper_bt_turn(struct stepper *st, const struct code_addr *until,
+				  struct turn_pos *pos);
+
+/* True when a breakpoint or a catchpoint on instruction classes stops at
+ * the instruction `in` at sel:eip (linear lin). No side effects. */
+bool stepper_would_stop_at(struct stepper *st, const struct x86_insn *in, uint16_t sel,
+			   uint32_t eip, uint32_t lin);
+
+/* Adds an executed instruction to the disassembly pane's history. */
+void stepper_push_history(struct stepper *st, const struct guest_pos *p, bool code32);
 
 /* --- guest memory, read without side effects -------------------------------- */
 

@@ -308,18 +308,7 @@ static void pane_memory(struct stepper *st, struct text_lines *t, unsigned rows)
 
 /* --- the VMM pane ------------------------------------------------------------- */
 
-/* The translated block around the current instruction: its guest
- * instructions beside the host code emitted for them (capstone in 64-bit
- * mode), rewritten instructions marked. There is no binary translator yet;
- * when there is, it gives this function the block, and the lines below
- * become the listing. */
-static void vmm_block_view(struct stepper *st, struct text_lines *t)
-{
-	(void)st;
-	text_add(t, "translator: not built yet (interpreter engine)");
-}
-
-static void pane_vmm(struct stepper *st, struct text_lines *t)
+void stepper_render_vmm(struct stepper *st, struct text_lines *t, bool with_block)
 {
 	const struct cpu *cpu = &st->m->cpu;
 	struct x86_insn in;
@@ -363,7 +352,15 @@ static void pane_vmm(struct stepper *st, struct text_lines *t)
 				 (cls & CLS_ENDS_BLOCK) ? "; it ends a translated block" : "");
 		}
 	}
-	vmm_block_view(st, t);
+	if (st->m->engine == MACHINE_ENGINE_BT)
+		text_add(t, "engine:  %s: continue and until run translated blocks, step and next "
+			    "the interpreter",
+			 stepper_engine_name(st));
+	else
+		text_add(t, "engine:  %s ('engine' switches%s)", stepper_engine_name(st),
+			 st->m->engine == MACHINE_ENGINE_INTERP ? " to the translator" : ": not this one");
+	if (with_block)
+		stepper_render_block(st, BLOCK_PANE, t);
 	char calls[400];
 	size_t pos = 0;
 	calls[0] = 0;
@@ -395,7 +392,7 @@ void stepper_render_pane(struct stepper *st, enum stepper_pane p, struct text_li
 		pane_memory(st, t, rows);
 		break;
 	case PANE_VMM:
-		pane_vmm(st, t);
+		stepper_render_vmm(st, t, true);
 		break;
 	case PANE_COUNT:
 		break;

@@ -9,8 +9,12 @@
  *   title        disassembly (the stack beside it from 110 columns on)
  *   5+ rows      the instructions that ran, => the current one, what follows
  *   title        vmm: what happens to the current instruction
- *   3 rows       "mnemonic: verdict", why, VMM counters (5 rows from 30 lines)
- *   title        the lower pane, which Tab switches: segments, stack, memory
+ *   3 rows       "mnemonic: verdict", why, VMM counters and the engine (all
+ *                5 rows from 30 lines)
+ *   title        the lower pane, which Tab switches: segments, stack, memory,
+ *                and the translated block (its guest instructions; the host
+ *                code of the current one beside them from 120 columns on,
+ *                below them on a narrower terminal)
  *   the rest     ...
  *   last rows    the last command's message, or the prompt while typing
  *
@@ -33,8 +37,10 @@
 #define TUI_MIN_ROWS 24
 #define TUI_MSG_ROWS 3 /* at most, taken from the lower pane when needed */
 
-/* The panes Tab cycles through at the bottom of the screen. */
+/* The panes Tab cycles through at the bottom of the screen; the last turn
+ * (index LOWER_COUNT) is the translated block. */
 static const enum stepper_pane lower_panes[] = {PANE_SEGS, PANE_STACK, PANE_MEMORY};
+#define TUI_BLOCK_BESIDE_COLS 120
 /* From this width on, the stack also stands beside the disassembly. */
 #define TUI_STACK_BESIDE_COLS 110
 #define TUI_STACK_COLS 28
@@ -112,13 +118,13 @@ static void console_tail(struct tui *ui, char *buf, size_t len)
 	buf[n] = 0;
 }
 
-/* The VMM pane: all its lines when there is room (5 rows); on a small
- * terminal three: "mnemonic: verdict", why, and the counters with the
- * translator's state. */
+/* The VMM pane without the block: all its lines when there is room (5
+ * rows); on a small terminal three: "mnemonic: verdict", why, and the
+ * counters with the engine. */
 static void draw_vmm(struct stepper *st, int y, int cols, int rows)
 {
 	struct text_lines t = {0};
-	stepper_render_pane(st, PANE_VMM, &t, 0);
+	stepper_render_vmm(st, &t, false);
 	if (rows >= (int)t.n) {
 		for (int i = 0; i < rows; i++)
 			put_line(y + i, 0, cols, i < (int)t.n ? t.line[i] : "",
@@ -143,6 +149,40 @@ static void draw_vmm(struct stepper *st, int y, int cols, int rows)
 	text_free(&t);
 }
 
+/* The translated block: its guest instructions, and the host code of the
+ * current one beside them (wide terminals) or below them. */
+static void draw_block(struct stepper *st, int y, int cols, int rows)
+{
+	struct text_lines g = {0}, h = {0};
+	stepper_render_block(st, BLOCK_GUEST, &g);
+	stepper_render_block(st, BLOCK_HOST, &h);
+	if (cols >= TUI_BLOCK_BESIDE_COLS) {
+		int left = cols * 11 / 20, right = cols - left - 1;
+		/* The guest lines from the current one's neighbourhood. */
+		unsigned skip = 0;
+		for (unsigned i = 0; i < g.n; i++)
+			if (!strncmp(g.line[i], "=>", 2) && i + 2 > (unsigned)rows)
+				skip = i + 2 - (unsigned)rows;
+		for (int i = 0; i < rows; i++) {
+			const char *gl = i + skip < g.n ? g.line[i + skip] : "";
+			put_line(y + i, 0, left, gl, !strncmp(gl, "=>", 2) ? A_REVERSE : A_NORMAL);
+			put_line(y + i, left, 1, "|", A_BOLD);
+			put_line(y + i, left + 1, right, (unsigned)i < h.n ? h.line[i] : "", A_NORMAL);
+		}
+	} else {
+		int r = 0;
+		for (unsigned i = 0; i < g.n && r < rows; i++, r++)
+			put_line(y + r, 0, cols, g.line[i], !strncmp(g.line[i], "=>", 2) ? A_REVERSE
+										   : A_NORMAL);
+		for (unsigned i = 0; i < h.n && r < rows; i++, r++)
+			put_line(y + r, 0, cols, h.line[i], A_NORMAL);
+		for (; r < rows; r++)
+			put_line(y + r, 0, cols, "", A_NORMAL);
+	}
+	text_free(&g);
+	text_free(&h);
+}
+
 static void draw(struct stepper *st, struct tui *ui)
 {
 	int rows, cols;
@@ -159,9 +199,12 @@ static void draw(struct stepper *st, struct tui *ui)
 	char status[200], bar[300];
 	stepper_status(st, status, sizeof(status));
 	snprintf(bar, sizeof(bar), " popek stepper | %s", status);
-	if ((int)strlen(bar) + 16 <= cols)
+	char engine[64];
+	snprintf(engine, sizeof(engine), "[%s] ",
+		 st->m->engine == MACHINE_ENGINE_BT ? "translator" : stepper_engine_name(st));
+	if ((int)(strlen(bar) + strlen(engine)) + 2 <= cols)
 		snprintf(bar + strlen(bar), sizeof(bar) - strlen(bar), "%*s", cols - (int)strlen(bar),
-			 "[interpreter] ");
+			 engine);
 	put_line(0, 0, cols, bar, A_REVERSE);
 
 	/* Registers: the pane's first line is the status, already in the bar. */
@@ -196,10 +239,15 @@ static void draw(struct stepper *st, struct tui *ui)
 	draw_vmm(st, y, cols, vmm_rows);
 	y += vmm_rows;
 
-	char name[64];
-	snprintf(name, sizeof(name), "%s (Tab: next pane)", stepper_pane_names[lower_panes[ui->lower]]);
+	char name[96];
+	snprintf(name, sizeof(name), "%s (Tab: next pane)",
+		 ui->lower < LOWER_COUNT ? stepper_pane_names[lower_panes[ui->lower]]
+					 : "block: guest code, and the host code of =>");
 	title(y++, 0, cols, name);
-	draw_pane(st, lower_panes[ui->lower], y, 0, cols, lower, 0);
+	if (ui->lower < LOWER_COUNT)
+		draw_pane(st, lower_panes[ui->lower], y, 0, cols, lower, 0);
+	else
+		draw_block(st, y, cols, lower);
 	y += lower;
 
 	if (st->out.n && st->out.n <= TUI_MSG_ROWS) {
@@ -365,7 +413,7 @@ int stepper_tui_run(struct stepper *st)
 			st->quit = true;
 			break;
 		case '\t':
-			ui.lower = (ui.lower + 1) % LOWER_COUNT;
+			ui.lower = (ui.lower + 1) % (LOWER_COUNT + 1);
 			break;
 		case '\n':
 		case '\r':

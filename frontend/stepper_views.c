@@ -46,7 +46,10 @@ static const char *phys_kind(struct stepper *st, uint32_t phys)
 		return "device memory (MMIO)";
 	if (!pm->host[pn])
 		return "nothing there (reads all-ones)";
-	if (pm->flags[pn] & (PHYS_PAGE_WRITABLE | PHYS_PAGE_CODE))
+	/* By where the page lives, not by its flags: pages holding decoded
+	 * or translated code lose their direct-write flag for a while. */
+	const uint8_t *h = pm->host[pn];
+	if (pm->ram && h >= pm->ram && h < pm->ram + pm->ram_size)
 		return "RAM";
 	return "ROM";
 }
@@ -263,8 +266,10 @@ void stepper_view_help(struct text_lines *t)
 		"  s, step [N]        execute N instructions (default 1), into calls",
 		"  n, next            step over CALL, INT, REP string and LOOP: run until the",
 		"                     instruction after it",
-		"  c, continue        run until something stops the guest",
-		"  u, until ADDR      run until CS:EIP reaches ADDR",
+		"  c, continue        run until something stops the guest (under the translator:",
+		"                     translated blocks, cut before the instruction that stops;",
+		"                     the interpreter while a watchpoint is set)",
+		"  u, until ADDR      run until CS:EIP reaches ADDR (as continue)",
 		"  limit N            at most N instructions per run command (default 200000000)",
 		"stop points (numbered together; delete takes the number):",
 		"  b, break ADDR      breakpoint on an instruction address",
@@ -274,6 +279,7 @@ void stepper_view_help(struct text_lines *t)
 		"  catch int          before INT n; after a hardware interrupt or an exception",
 		"                     is delivered (stopped at the handler)",
 		"  catch mode         after a change of mode (real/protected/V86, paging, code size)",
+		"  catch irq          after a hardware interrupt is delivered (at the handler)",
 		"  w, watch ADDR [LEN]  stop when one of LEN bytes (1-64, default 1) changes",
 		"  d, delete [N...]   delete stop points (all without N)",
 		"  info break         list the stop points",
@@ -281,7 +287,10 @@ void stepper_view_help(struct text_lines *t)
 		"  x ADDR             the memory pane's address",
 		"  walk ADDR          the page-table walk for an address (PDE, PTE, flags)",
 		"  gdt, idt           the descriptor tables (the vector table in real mode)",
-		"  e, engine          the execution engine (only the interpreter exists)",
+		"  e, engine [interp|bt]  switch between the interpreter and the binary translator",
+		"                     (steps always go through the interpreter)",
+		"  block              the translated block of the VMM pane in full: each guest",
+		"                     instruction with the x86-64 code emitted for it",
 		"  show [PANE...]     print the panes (script mode; default: those of panes)",
 		"  panes LIST         the panes printed after each command: registers segments",
 		"                     disassembly stack memory vmm, all, none",

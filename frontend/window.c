@@ -40,7 +40,7 @@
 #define BATCH_S 0.010
 #define PACE_MAX_LEAD 0.020
 #define PACE_MAX_LAG 0.100
-/* How long a note ("translator not available") stays in the title. */
+/* How long a note ("engine: translator") stays in the title. */
 #define NOTE_S 2.0
 /* The title's separator: plain ASCII, which every window manager shows. */
 #define SEP " - "
@@ -391,10 +391,18 @@ static void do_hotkey(struct run *r, enum window_hotkey k)
 		pace_anchor(r, host_seconds());
 		note(r, "reset");
 		break;
-	case HOTKEY_ENGINE:
-		/* The machine has no way yet to change engines while it runs. */
-		note(r, "engine switching not available yet (choose one with --engine)");
+	case HOTKEY_ENGINE: {
+		/* Between two slices the machine can change engines: the
+		 * interpreter and the translator take turns; --engine check
+		 * stays as it was chosen. */
+		enum machine_engine to = m->engine == MACHINE_ENGINE_INTERP ? MACHINE_ENGINE_BT
+									    : MACHINE_ENGINE_INTERP;
+		if (m->engine == MACHINE_ENGINE_CHECK || machine_set_engine(m, to) < 0)
+			note(r, "engine switch not possible (--engine check, or no code cache)");
+		else
+			note(r, to == MACHINE_ENGINE_BT ? "engine: translator" : "engine: interpreter");
 		break;
+	}
 	case HOTKEY_STEPPER: enter_stepper(r); break;
 	case HOTKEY_RELEASE: window_set_grab(r->w, m, false); r->next_title = 0; break;
 	case HOTKEY_QUIT:
