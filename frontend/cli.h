@@ -49,7 +49,7 @@ struct options {
 	const char *kernel;      /* --kernel: bzImage or Multiboot kernel to boot directly */
 	const char *initrd;      /* --initrd */
 	const char *append;      /* --append: the kernel's command line */
-	const char *engine;      /* --engine: "interp", "bt", "bt-portable" or "check" (NULL: interp) */
+	const char *engine;      /* --engine: "interp", "bt", "bt-portable" or "check" (NULL: bt; interp with --step) */
 	/* Device options: each device adds its fields above this line. */
 };
 

@@ -151,12 +151,16 @@ int main(int argc, char **argv)
 	cfg.io_log = o.log_io ? stderr : NULL;
 	cfg.boot_order = o.boot;
 	cfg.headless = o.headless;
-	if (o.engine && !strcmp(o.engine, "bt")) {
+	/* The binary translator is the default engine. The stepper runs one
+	 * instruction at a time with the interpreter, so it keeps that
+	 * engine unless --engine names another. */
+	const char *engine = o.engine ? o.engine : o.step ? "interp" : "bt";
+	if (!strcmp(engine, "bt")) {
 		cfg.engine = MACHINE_ENGINE_BT;
-	} else if (o.engine && !strcmp(o.engine, "bt-portable")) {
+	} else if (!strcmp(engine, "bt-portable")) {
 		cfg.engine = MACHINE_ENGINE_BT;
 		cfg.tr_portable = true;
-	} else if (o.engine && !strcmp(o.engine, "check")) {
+	} else if (!strcmp(engine, "check")) {
 		cfg.engine = MACHINE_ENGINE_CHECK;
 	}
 	/* The stepper owns the terminal and reads its commands from stdin: a

@@ -157,7 +157,7 @@ for path in "$tmp/no/such/dir/x.png" "$tmp"; do
 done
 
 # --- --stats=json ----------------------------------------------------------------
-if run "--stats=json" 6 --bios "$guests/spin.bin" --max-insns 12345 --stats=json; then
+if run "--stats=json" 6 --engine interp --bios "$guests/spin.bin" --max-insns 12345 --stats=json; then
 	tail -n 1 "$tmp/err" >"$tmp/stats.json"
 	if msg=$("$json_check" "$tmp/stats.json" instructions exit_status translated_blocks \
 		cache_hits chained_jumps vmm_calls.hlt virtual_ns host_seconds guest_mips \
@@ -171,6 +171,21 @@ if run "--stats=json" 6 --bios "$guests/spin.bin" --max-insns 12345 --stats=json
 		fi
 	else
 		bad "--stats=json: $msg"
+		cat "$tmp/stats.json"
+	fi
+fi
+# Under the translator (the default engine) the same counters are numbers.
+if run "--stats=json bt" 6 --engine bt --bios "$guests/spin.bin" --max-insns 12345 --stats=json; then
+	tail -n 1 "$tmp/err" >"$tmp/stats.json"
+	if msg=$("$json_check" "$tmp/stats.json" instructions translated_blocks engine); then
+		set -- $msg
+		if [ "$1" = 12345 ] && [ "$2" -gt 0 ] 2>/dev/null && [ "$3" = '"translator"' ]; then
+			ok "--stats=json under bt: translated blocks counted ($2), engine translator"
+		else
+			bad "--stats=json bt values: $msg"
+		fi
+	else
+		bad "--stats=json bt: $msg"
 		cat "$tmp/stats.json"
 	fi
 fi
