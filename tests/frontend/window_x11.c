@@ -44,6 +44,8 @@ static int load(const char *path, struct picture *p)
 	if (!p->rgb || !png_image_finish_read(&img, NULL, p->rgb, 0, NULL)) {
 		fprintf(stderr, "window_x11: %s: %s\n", path, p->rgb ? img.message : "out of memory");
 		png_image_free(&img);
+		free(p->rgb);
+		p->rgb = NULL;
 		return -1;
 	}
 	return 0;
@@ -106,6 +108,7 @@ static int shot(Display *d, Window win, const char *out)
 	pi.format = PNG_FORMAT_RGB;
 	if (!png_image_write_to_file(&pi, out, 0, p.rgb, 0, NULL)) {
 		fprintf(stderr, "window_x11: %s: %s\n", out, pi.message);
+		free(p.rgb);
 		return 2;
 	}
 	free(p.rgb);
@@ -130,12 +133,12 @@ static int close_window(Display *d, Window win)
 	return 0;
 }
 
-static int compare(const char *shot_path, const char *want_path, unsigned ox, unsigned oy,
-		   unsigned scale)
+/* Compares the window shot `s` with the expected picture `e` scaled by
+ * `scale` at (ox, oy), black around it. */
+static int compare_pictures(const struct picture *sp, const struct picture *ep, unsigned ox,
+			    unsigned oy, unsigned scale)
 {
-	struct picture s, e;
-	if (load(shot_path, &s) < 0 || load(want_path, &e) < 0)
-		return 2;
+	const struct picture s = *sp, e = *ep;
 	if (!scale || ox + e.w * scale > s.w || oy + e.h * scale > s.h) {
 		printf("%ux%u scaled by %u at (%u, %u) does not fit the %ux%u window\n", e.w, e.h,
 		       scale, ox, oy, s.w, s.h);
@@ -159,6 +162,18 @@ static int compare(const char *shot_path, const char *want_path, unsigned ox, un
 	return 0;
 }
 
+static int compare(const char *shot_path, const char *want_path, unsigned ox, unsigned oy,
+		   unsigned scale)
+{
+	struct picture s = {0}, e = {0};
+	int rc = 2;
+	if (load(shot_path, &s) == 0 && load(want_path, &e) == 0)
+		rc = compare_pictures(&s, &e, ox, oy, scale);
+	free(s.rgb);
+	free(e.rgb);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 7 && !strcmp(argv[1], "compare"))
@@ -169,10 +184,13 @@ int main(int argc, char **argv)
 		if (load(argv[2], &p) < 0)
 			return 2;
 		unsigned x = (unsigned)strtoul(argv[3], NULL, 0), y = (unsigned)strtoul(argv[4], NULL, 0);
-		if (x >= p.w || y >= p.h)
-			return 2;
-		printf("%06lx\n", rgb_at(&p, x, y));
-		return 0;
+		int rc = 2;
+		if (x < p.w && y < p.h) {
+			printf("%06lx\n", rgb_at(&p, x, y));
+			rc = 0;
+		}
+		free(p.rgb);
+		return rc;
 	}
 	int is_shot = argc == 4 && !strcmp(argv[1], "shot");
 	int is_close = argc == 3 && !strcmp(argv[1], "close");
