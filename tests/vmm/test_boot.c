@@ -17,6 +17,7 @@
 #include "cpu/cpu.h"
 #include "vmm/boot.h"
 #include "vmm/clock.h"
+#include "vmm/hypercall.h"
 #include "vmm/io_bus.h"
 #include "vmm/phys_mem.h"
 
@@ -382,6 +383,41 @@ static void test_open_files(void **state)
 	free(k);
 }
 
+/* HC_BOOT_KERNEL: nothing to boot (status 5), A20 off (status 2), and a
+ * kernel: the CPU leaves the call at the kernel's entry. */
+static void test_hypercall(void **state)
+{
+	(void)state;
+	struct pc *p = pc_new(32 * MIB);
+	struct hypercall h;
+	assert_int_equal(hypercall_init(&h, &p->io, &p->mem, NULL, &p->cpu, true), 0);
+	const uint32_t blk = 0x600;
+	phys_write(&p->mem, blk, HC_BOOT_KERNEL, 2);
+	hypercall_run(&h, blk);
+	assert_int_equal(phys_read(&p->mem, blk + 2, 2), HC_ENOMEDIUM);
+
+	size_t ks;
+	uint8_t *k = bz_make(&ks);
+	struct boot_image b = image(k, ks, NULL, 0, "", 32 * MIB);
+	char err[256];
+	assert_int_equal(boot_parse(&b, err, sizeof(err)), 0);
+	h.boot = &b;
+	p->mem.a20_mask = ~(1u << 20);
+	hypercall_run(&h, blk);
+	assert_int_equal(phys_read(&p->mem, blk + 2, 2), HC_EINVAL);
+	assert_false(b.started);
+	assert_int_equal(p->cpu.cr[0] & CR0_PE, 0);
+
+	p->mem.a20_mask = 0xFFFFFFFFu;
+	hypercall_run(&h, blk);
+	assert_int_equal(phys_read(&p->mem, blk + 2, 2), HC_OK);
+	assert_true(b.started);
+	assert_int_equal(p->cpu.next_eip, 0x100000);
+	assert_true(p->cpu.cr[0] & CR0_PE);
+	pc_free(p);
+	free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_multiboot_runs),
 		cmocka_unit_test(test_multiboot_bad_inputs),
 		cmocka_unit_test(test_open_files),
+		cmocka_unit_test(test_hypercall),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,73 +12,76 @@
 #                              when popek opens one (console on the VGA),
 #                              else on this terminal through COM1 (Ctrl-A x
 #                              quits); `make linux` runs this
+#   run_linux.sh disk POPEK    the same kernel and initramfs from a hard
+#                              disk through the BIOS path: an MBR partition
+#                              table, a FAT partition and SYSLINUX (Debian's
+#                              syslinux, syslinux-common, mtools and
+#                              dosfstools, downloaded and unpacked beside
+#                              the kernel, not installed), booted with
+#                              --hda; checks the marker and the halt
 #   run_linux.sh fetch         only download and build the guest files
 #
 # The kernel (linux-image-686, i386) and busybox-static:i386 come from
 # Debian with `apt-get download` (as root, the i386 architecture is added
 # and the package lists updated once when missing) and are cached, with the
 # initramfs built from them, under build/linux-guest/ of the source tree
-# (POPEK_LINUX_CACHE overrides it). When they cannot be downloaded, the
+# (POPEK_LINUX_CACHE overrides it): tests/guests/linux/lib.sh does this for
+# this script, window_linux.sh and bench/linux.sh alike. When they cannot be downloaded, the
 # script exits 77, which ctest reports as skipped. POPEK_LINUX_BIOS names a
 # firmware image to use instead of popek's built-in BIOS; POPEK_LINUX_MEM
 # the guest's RAM in MiB (default 256).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-cache=${POPEK_LINUX_CACHE:-$root/build/linux-guest}
-mem=${POPEK_LINUX_MEM:-256}
-SKIP=77
+linux_tag=run_linux
+# shellcheck source=tests/guests/linux/lib.sh
+. "$here/lib.sh"
 
-say() { echo "run_linux: $*"; }
-skip() { say "SKIP: $*"; exit $SKIP; }
-fail() { say "FAIL: $*"; exit 1; }
+say() { linux_say "$@"; }
+skip() { linux_skip "$@"; }
+fail() { linux_fail "$@"; }
+fetch() { linux_fetch; }
 
-# The newest linux-image-*-686 the metapackage depends on.
-kernel_package() {
-	apt-cache depends linux-image-686:i386 2>/dev/null |
-		awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
-}
-
-# Downloads and unpacks the packages once; sets $kernel and $busybox.
-fetch() {
-	mkdir -p "$cache/debs" || fail "cannot create $cache"
-	if ! ls "$cache"/debs/linux-image-*.deb >/dev/null 2>&1 ||
-	   ! ls "$cache"/debs/busybox-static_*.deb >/dev/null 2>&1; then
-		command -v apt-get >/dev/null || skip "no apt-get to download Debian's kernel"
-		if [ "$(id -u)" = 0 ] && ! dpkg --print-foreign-architectures | grep -qx i386; then
-			say "adding the i386 architecture to dpkg and updating the package lists"
-			dpkg --add-architecture i386 && apt-get update -q >/dev/null 2>&1
-		fi
-		local pkg
-		pkg=$(kernel_package)
-		[ -n "$pkg" ] || skip "linux-image-686:i386 is unknown to apt (dpkg --add-architecture i386; apt-get update)"
-		say "downloading $pkg and busybox-static:i386 into $cache/debs"
-		(cd "$cache/debs" && apt-get download -q "$pkg" busybox-static:i386 >/dev/null 2>&1) ||
-			skip "apt-get download $pkg busybox-static:i386 failed (offline?)"
-	fi
-	if [ ! -d "$cache/root/bin" ]; then
-		rm -rf "$cache/root"
-		for d in "$cache"/debs/linux-image-*.deb "$cache"/debs/busybox-static_*.deb; do
-			dpkg-deb -x "$d" "$cache/root" || fail "cannot unpack $d"
+# The disk image for `disk`: SYSLINUX's MBR, a FAT16 partition with
+# SYSLINUX, the kernel, the initramfs and a syslinux.cfg that boots them.
+# The tools run from where their packages were unpacked; sets $disk.
+make_disk() {
+	local tools=$cache/tools
+	if [ ! -x "$tools/usr/bin/syslinux" ] || [ ! -x "$tools/sbin/mkfs.fat" ] ||
+	   [ ! -x "$tools/usr/bin/mcopy" ]; then
+		mkdir -p "$cache/tool-debs" || fail "cannot create $cache/tool-debs"
+		say "downloading syslinux, syslinux-common, mtools and dosfstools into $cache/tool-debs"
+		(cd "$cache/tool-debs" &&
+			apt-get download -q syslinux syslinux-common mtools dosfstools >/dev/null 2>&1) ||
+			skip "apt-get download syslinux syslinux-common mtools dosfstools failed (offline?)"
+		rm -rf "$tools"
+		for d in "$cache"/tool-debs/*.deb; do
+			dpkg-deb -x "$d" "$tools" || fail "cannot unpack $d"
 		done
 	fi
-	kernel=$(find "$cache/root/boot" -name 'vmlinuz-*' 2>/dev/null | sort | tail -n 1)
-	busybox=$cache/root/bin/busybox
-	[ -f "$kernel" ] || fail "no kernel in $cache/root/boot"
-	[ -x "$busybox" ] || fail "no busybox in $cache/root/bin"
-	# The initramfs: busybox and /init, rebuilt when either changes.
-	initrd=$cache/initrd.cpio.gz
-	if [ ! -f "$initrd" ] || [ "$here/init.sh" -nt "$initrd" ] || [ "$here/mkcpio.py" -nt "$initrd" ]; then
-		rm -rf "$cache/stage"
-		if ! { mkdir -p "$cache/stage/bin" &&
-			cp "$busybox" "$cache/stage/bin/busybox" &&
-			cp "$here/init.sh" "$cache/stage/init" &&
-			chmod 755 "$cache/stage/init" &&
-			python3 "$here/mkcpio.py" "$cache/stage" "$cache/initrd.cpio" &&
-			gzip -9 -f "$cache/initrd.cpio"; }; then
-			fail "cannot build the initramfs"
-		fi
+	disk=$cache/syslinux-disk.img
+	if [ -f "$disk" ] && [ "$disk" -nt "$initrd" ] && [ "$disk" -nt "$here/mkdisk.py" ] &&
+	   [ "$disk" -nt "$0" ]; then
+		return
 	fi
+	local part=$cache/syslinux-part.img cfg=$cache/syslinux.cfg
+	printf '%s\n' "SERIAL 0 115200" "DEFAULT linux" "PROMPT 0" "TIMEOUT 0" "LABEL linux" \
+		"  KERNEL vmlinuz" "  INITRD initrd.gz" \
+		"  APPEND console=ttyS0 $kernel_opts popek_mode=poweroff" >"$cfg"
+	rm -f "$part" "$disk"
+	# 63 MiB of FAT16 after the first MiB; -h: the sectors before it, which
+	# the partition's boot sector adds to find its own.
+	local path=$tools/usr/bin:$tools/sbin:$PATH
+	if ! { truncate -s 63M "$part" &&
+		PATH=$path mkfs.fat -F 16 -h 2048 -n POPEK "$part" >/dev/null &&
+		PATH=$path mcopy -i "$part" "$kernel" ::vmlinuz &&
+		PATH=$path mcopy -i "$part" "$initrd" ::initrd.gz &&
+		PATH=$path mcopy -i "$part" "$cfg" ::syslinux.cfg &&
+		PATH=$path syslinux --install "$part" &&
+		python3 "$here/mkdisk.py" "$tools/usr/lib/syslinux/mbr/mbr.bin" "$part" "$disk"; }; then
+		rm -f "$disk"
+		fail "cannot build the SYSLINUX disk image"
+	fi
+	rm -f "$part"
 }
 
 # popek's arguments for the kernel, the initramfs and the firmware.
@@ -112,13 +115,21 @@ boot_test() {
 	local popek=$1 interactive=$2 mode=poweroff
 	[ -x "$popek" ] || fail "no popek at $popek"
 	fetch
-	boot_args
-	[ "$interactive" = 1 ] && mode=shell
+	if [ "$interactive" = disk ]; then
+		# The command line is in syslinux.cfg.
+		make_disk
+		args=(-m "$mem" --hda "$disk" --snapshot)
+		[ -n "${POPEK_LINUX_BIOS:-}" ] && args+=(--bios "$POPEK_LINUX_BIOS")
+	else
+		boot_args
+		[ "$interactive" = 1 ] && mode=shell
+		args+=(--append "console=ttyS0 $kernel_opts popek_mode=$mode")
+	fi
 	work=$(mktemp -d "${TMPDIR:-/tmp}/popek-linux.XXXXXX") || fail "mktemp"
 	trap 'rm -rf "$work"' EXIT
 	out=$work/serial.log
 	mkfifo "$work/in"
-	"$popek" --headless "${args[@]}" --append "console=ttyS0 popek_mode=$mode" \
+	"$popek" --headless "${args[@]}" \
 		--serial stdio --timeout 600 --stats <"$work/in" >"$out" 2>"$work/err" &
 	pid=$!
 	exec 3>"$work/in"
@@ -159,7 +170,10 @@ EOF
 		fail "popek ended with status $status, not 0 (the kernel halted with interrupts off)"
 	fi
 	grep -q "System halted" "$out" || { show_tail; fail "no 'System halted' from the kernel"; }
-	say "PASS: Linux booted to the shell and halted ($(grep -a 'host time' "$work/err" | sed 's/popek: //'))"
+	local what="to the shell"
+	[ "$interactive" = 1 ] || what="to /init"
+	[ "$interactive" = disk ] && what="from the disk through the BIOS and SYSLINUX to /init"
+	say "PASS: Linux booted $what and halted ($(grep -a 'host time' "$work/err" | sed 's/popek: //'))"
 }
 
 # `make linux`: the window when popek has one and there is a display, else
@@ -172,15 +186,16 @@ shell() {
 	boot_args
 	if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && "$popek" --help | grep -q -- "--display WHAT.*sdl"; then
 		say "booting Linux in the window (console on the screen and on COM1)"
-		exec "$popek" "${args[@]}" --append "console=ttyS0 console=tty0 popek_mode=shell" "$@"
+		exec "$popek" "${args[@]}" --append "console=ttyS0 console=tty0 $kernel_opts popek_mode=shell" "$@"
 	fi
 	say "booting Linux headless: the console is this terminal (Ctrl-A x quits)"
-	exec "$popek" --headless "${args[@]}" --append "console=ttyS0 popek_mode=shell" --serial stdio "$@"
+	exec "$popek" --headless "${args[@]}" --append "console=ttyS0 $kernel_opts popek_mode=shell" --serial stdio "$@"
 }
 
 case "${1:-}" in
 test) boot_test "${2:-}" 1 ;;
 marker) boot_test "${2:-}" 0 ;;
+disk) boot_test "${2:-}" disk ;;
 shell) shift; shell "$@" ;;
 fetch) fetch; say "kernel $kernel, initramfs $initrd" ;;
 *) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
