@@ -58,11 +58,17 @@ static uint32_t cpu_translate(struct cpu *cpu, uint32_t lin, unsigned acc)
 	return lin & cpu->mem->a20_mask;
 }
 
+/* Both slow paths go straight to the host page once the translation is
+ * known (a TLB miss on RAM is the common reason to be here), and through
+ * phys_read/phys_write for MMIO, unmapped space, ROM and code pages. */
 uint32_t cpu_read_lin_slow(struct cpu *cpu, uint32_t lin, unsigned size, enum cpu_priv priv)
 {
 	unsigned acc = cpu_priv_acc(cpu, priv);
-	if ((lin & (PHYS_PAGE_SIZE - 1)) <= PHYS_PAGE_SIZE - size)
-		return phys_read(cpu->mem, cpu_translate(cpu, lin, acc), size);
+	if ((lin & (PHYS_PAGE_SIZE - 1)) <= PHYS_PAGE_SIZE - size) {
+		uint32_t phys = cpu_translate(cpu, lin, acc);
+		const uint8_t *p = phys_host_ptr(cpu->mem, phys);
+		return p ? host_load(p, size) : phys_read(cpu->mem, phys, size);
+	}
 	/* Crosses a page: each byte through its own translation. */
 	uint32_t v = 0;
 	for (unsigned i = 0; i < size; i++)
@@ -75,7 +81,12 @@ void cpu_write_lin_slow(struct cpu *cpu, uint32_t lin, uint32_t v, unsigned size
 {
 	unsigned acc = MMU_ACC_WRITE | cpu_priv_acc(cpu, priv);
 	if ((lin & (PHYS_PAGE_SIZE - 1)) <= PHYS_PAGE_SIZE - size) {
-		phys_write(cpu->mem, cpu_translate(cpu, lin, acc), v, size);
+		uint32_t phys = cpu_translate(cpu, lin, acc);
+		uint8_t *p = phys_host_ptr_w(cpu->mem, phys);
+		if (p)
+			host_store(p, size, v);
+		else
+			phys_write(cpu->mem, phys, v, size);
 		return;
 	}
 	/* Translate every byte first, so a fault on the second page leaves

@@ -14,6 +14,7 @@
 #include "cpu/cpu.h"
 #include "cpu/debug.h"
 #include "cpu/decode.h"
+#include "cpu/handlers.h"
 #include "cpu/icache.h"
 #include "cpu/opcode.h"
 #include "vmm/clock.h"
@@ -378,7 +379,12 @@ block_build(struct cpu *cpu, struct icache *ic, struct icache_block *b, uint32_t
 			break;
 		bytes += in->len;
 		n++;
-		if (in->op->cls & CLS_ENDS_BLOCK)
+		/* A relative branch changes nothing but EIP: when a conditional
+		 * one is not taken, the block goes on (run_block() leaves when
+		 * it is). JMP and CALL always leave. */
+		if ((in->op->cls & (CLS_ENDS_BLOCK | CLS_BRANCH)) == CLS_ENDS_BLOCK ||
+		    in->op->handler == op_jmp_Jb || in->op->handler == op_jmp_Jz ||
+		    in->op->handler == op_call_Jz)
 			break;
 	}
 	if (!n)

@@ -33,8 +33,9 @@ struct icache_entry {
  * block starts wherever control arrives, lies within one page (so one code
  * generation covers all of it) and ends after the first instruction the
  * opcode table marks CLS_ENDS_BLOCK (control transfers, mode changes,
- * every VMM routine), before an instruction that does not decode or leaves
- * the page, or after ICACHE_BLOCK_MAX instructions. Its instructions live
+ * every VMM routine) except a conditional relative branch, which the run
+ * leaves only when it is taken; before an instruction that does not decode
+ * or leaves the page; or after ICACHE_BLOCK_MAX instructions. Its instructions live
  * in a pool that is emptied, with every block, when it fills up. */
 #define ICACHE_BLOCKS 2048      /* a power of two */
 #define ICACHE_BLOCK_MAX 32     /* instructions per block */

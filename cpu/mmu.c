@@ -59,10 +59,16 @@ static void tlb_set_tags(const struct phys_mem *mem, struct mmu_tlb_entry *e)
 	uint8_t *host = mem->host[pn];
 	bool writable = host && (mem->flags[pn] & PHYS_PAGE_WRITABLE);
 	e->addend = host ? (uintptr_t)host - page : 0;
-	for (unsigned k = 0; k < MMU_ACC_KINDS; k++) {
-		bool direct = (k & MMU_ACC_WRITE) ? writable : host != NULL;
-		e->tag[k] = (direct && (e->vpage & (1u << k))) ? (page | ~PAGE_MASK) : 0;
-	}
+	/* Spelt out for the four kinds: this runs on every page walk. */
+	uint32_t read = host ? (page | ~PAGE_MASK) : 0;
+	uint32_t write = writable ? (page | ~PAGE_MASK) : 0;
+#define TLB_TAG(k, v) ((e->vpage & (1u << (k))) ? (v) : 0)
+	e->tag[0] = TLB_TAG(0, read);
+	e->tag[MMU_ACC_USER] = TLB_TAG(MMU_ACC_USER, read);
+	e->tag[MMU_ACC_WRITE] = TLB_TAG(MMU_ACC_WRITE, write);
+	e->tag[MMU_ACC_WRITE | MMU_ACC_USER] = TLB_TAG(MMU_ACC_WRITE | MMU_ACC_USER, write);
+#undef TLB_TAG
+	_Static_assert(MMU_ACC_KINDS == 4, "tlb_set_tags sets four tags");
 }
 
 /* Reads a paging-structure entry (4-aligned, so within one page): straight

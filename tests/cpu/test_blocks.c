@@ -74,6 +74,42 @@ static void test_budget_is_exact(void **state)
 	assert_int_equal(e->clk.now_ns, 17 * CLOCK_NS_PER_INSN);
 }
 
+/* A block goes on past a conditional branch that is not taken and leaves
+ * at one that is. */
+static void test_branches_in_block(void **state)
+{
+	struct env *e = *state;
+	static const uint8_t code[] = {
+		0x31, 0xC0, /* 0100 xor ax, ax (ZF = 1) */
+		0x75, 0x02, /* 0102 jnz 0106: not taken */
+		0x40,       /* 0104 inc ax */
+		0x40,       /* 0105 inc ax */
+		0x74, 0x01, /* 0106 jz 0109 */
+		0x43,       /* 0108 inc bx */
+		0xF4,       /* 0109 hlt */
+	};
+	put_code(e, CODE, code, sizeof(code));
+	assert_int_equal(cpu_run(&e->cpu, 3), CPU_STOP_BUDGET);
+	assert_int_equal(e->cpu.eip, 0x105);
+	assert_int_equal(e->cpu.regs[REG_EAX] & 0xFFFF, 1);
+	assert_int_equal(cpu_run(&e->cpu, 100), CPU_STOP_HALT);
+	assert_int_equal(e->cpu.regs[REG_EAX] & 0xFFFF, 2);
+	/* INC AX left ZF clear: JZ falls through to INC BX. */
+	assert_int_equal(e->cpu.regs[REG_EBX] & 0xFFFF, 1);
+	assert_int_equal(e->cpu.eip, 0x10A);
+
+	/* Again from the cached block, now with the JZ taken. */
+	static const uint8_t dec[] = { 0x48 }; /* 0105 dec ax: AX = 0, ZF = 1 */
+	put_code(e, CODE + 5, dec, 1);
+	e->cpu.eip = 0x100;
+	e->cpu.halted = false;
+	e->cpu.regs[REG_EBX] = 0;
+	assert_int_equal(cpu_run(&e->cpu, 100), CPU_STOP_HALT);
+	assert_int_equal(e->cpu.regs[REG_EAX] & 0xFFFF, 0);
+	assert_int_equal(e->cpu.regs[REG_EBX] & 0xFFFF, 0);
+	assert_int_equal(e->cpu.eip, 0x10A);
+}
+
 /* MOV BYTE [0109], 5 rewrites the immediate of MOV AL, 1 three
  * instructions later, in the same block: the new byte must be executed. */
 static void test_store_into_own_block(void **state)
@@ -151,10 +187,10 @@ static void test_fault_in_block(void **state)
 {
 	struct env *e = *state;
 	static const uint8_t code[] = {
-		0x40, 0x40,       /* inc ax x 2 */
-		0xF6, 0xF3,       /* div bl (BL = 0) */
-		0x40,             /* inc ax */
-		0xF4,             /* hlt */
+		0x40, 0x40, /* inc ax x 2 */
+		0xF6, 0xF3, /* div bl (BL = 0) */
+		0x40,       /* inc ax */
+		0xF4,       /* hlt */
 	};
 	put_code(e, CODE, code, sizeof(code));
 	set_vector_hlt(e, EXC_DE, 0x600);
@@ -183,7 +219,7 @@ static uint32_t mmio_read(void *opaque, uint32_t addr, unsigned size)
 	return 0;
 }
 
-static const struct mmio_ops raise_ops = {.read = mmio_read, .write = mmio_write};
+static const struct mmio_ops raise_ops = { .read = mmio_read, .write = mmio_write };
 
 static uint8_t ack_vector_0x20(void *opaque)
 {
@@ -223,13 +259,13 @@ static void test_rep_stos_runs(void **state)
 {
 	struct env *e = *state;
 	static const uint8_t code[] = {
-		0xF3, 0xAA,             /* rep stosb */
-		0xF4,                   /* hlt */
-		0xB9, 0x01, 0x04,       /* mov cx, 0x401 */
-		0xBF, 0xFE, 0x0F,       /* mov di, 0x0FFE */
+		0xF3, 0xAA,                         /* rep stosb */
+		0xF4,                               /* hlt */
+		0xB9, 0x01, 0x04,                   /* mov cx, 0x401 */
+		0xBF, 0xFE, 0x0F,                   /* mov di, 0x0FFE */
 		0x66, 0xB8, 0x44, 0x33, 0x22, 0x11, /* mov eax, 0x11223344 */
-		0x66, 0xF3, 0xAB,       /* rep stosd */
-		0xF4,                   /* hlt */
+		0x66, 0xF3, 0xAB,                   /* rep stosd */
+		0xF4,                               /* hlt */
 	};
 	const uint32_t es = ENV_ES << 4;
 	put_code(e, CODE, code, sizeof(code));
@@ -263,12 +299,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_budget_is_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_branches_in_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_into_own_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rep_string_in_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_single_step_trap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_in_block, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_interrupt_from_device_access, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt_from_device_access, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rep_stos_runs, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
