@@ -17,6 +17,8 @@
  * loop doing what the emitted code does, chaining included, so it can be
  * compared with the x86-64 backend on any host.
  */
+#include <string.h>
+
 #include "cpu/access.h"
 #include "cpu/debug.h"
 #include "translator/tr_internal.h"
@@ -101,6 +103,53 @@ static struct tr_block *tr_find(struct translator *t, struct cpu *cpu)
 	return tr_translate(t, phys);
 }
 
+/* For cut_to_budget (the check engine's replay): a copy of the first `n`
+ * instructions of `b` as a block of their own, emitted afresh (so the
+ * flags the cut block leaves are all live, as at any block end), in
+ * neither the hash table nor its page's list and without chainable exits:
+ * it is run once. NULL when the caches have no room even after a flush. */
+static struct tr_block *tr_cut(struct translator *t, const struct tr_block *b, unsigned n)
+{
+	struct x86_insn insn[TR_MAX_BLOCK_INSNS];
+	memcpy(insn, b->insn, n * sizeof(*insn));
+	uint32_t phys = b->phys, mode = b->mode, len = 0;
+	for (unsigned i = 0; i < n; i++)
+		len += insn[i].len;
+	size_t need = (sizeof(struct tr_block) + n * sizeof(struct x86_insn) + 15) & ~(size_t)15;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (attempt || t->meta_used + need > t->meta_size)
+			tr_flush(t); /* b is gone now: only the copy is used */
+		if (t->meta_used + need > t->meta_size)
+			return NULL;
+		struct tr_block *c = (struct tr_block *)(t->meta + t->meta_used);
+		memset(c, 0, sizeof(*c));
+		c->phys = phys;
+		c->mode = mode;
+		c->len = (uint16_t)len;
+		c->n_insns = (uint16_t)n;
+		c->end = TR_END_LIMIT;
+		memcpy(c->insn, insn, n * sizeof(*insn));
+		c->exit_nochain = (struct tr_exit){.owner = c, .kind = TR_EXIT_NOCHAIN};
+		c->exit_noentry = (struct tr_exit){.owner = c, .kind = TR_EXIT_NOENTRY};
+		if (t->backend == TR_BACKEND_X64 && !tr_emit_block(t, c))
+			continue;
+		t->meta_used += need;
+		return c;
+	}
+	return NULL;
+}
+
+/* Whether block `b`, entered at linear address `entry`, holds an
+ * instruction starting at linear address `lin` (the test_corrupt hook). */
+static bool tr_block_holds(const struct tr_block *b, uint32_t entry, uint32_t lin)
+{
+	uint32_t a = entry;
+	for (unsigned i = 0; i < b->n_insns; a += b->insn[i++].len)
+		if (a == lin)
+			return true;
+	return false;
+}
+
 static void tr_interp_one(struct translator *t, struct cpu *cpu)
 {
 	t->stats.interp_insns++;
@@ -159,20 +208,34 @@ static void tr_loop(struct cpu *cpu, void *opaque)
 		    pending->target_off == (b->phys & (PHYS_PAGE_SIZE - 1)))
 			tr_chain(t, pending, b);
 		pending = NULL;
+		if (t->cut_to_budget && b->n_insns > cpu->insn_budget) {
+			b = tr_cut(t, b, (unsigned)cpu->insn_budget);
+			if (!b) {
+				tr_interp_one(t, cpu);
+				continue;
+			}
+		}
+		uint32_t entry_lin = cpu->seg[SEG_CS].base + cpu->eip;
 		struct tr_exit *x;
 		if (t->backend == TR_BACKEND_X64) {
 			/* Emitted code finds this block from now on without
 			 * coming back here (indirect branches, other pages). */
-			t->jump[tr_jump_index(b->phys)] =
-				(struct tr_jump){.phys = b->phys, .mode = b->mode, .code = b->code};
+			if (!t->cut_to_budget)
+				t->jump[tr_jump_index(b->phys)] = (struct tr_jump){
+					.phys = b->phys, .mode = b->mode, .code = b->code};
 			x = (struct tr_exit *)t->enter(cpu, b->code);
 		} else {
 			x = tr_exec_portable(cpu, b);
 		}
+		if (t->test_corrupt && x->kind != TR_EXIT_NOENTRY &&
+		    tr_block_holds(b, entry_lin, t->test_corrupt_lin))
+			cpu->regs[REG_EAX] ^= 1;
 		/* A block that could not start (the budget does not hold it,
 		 * or it crosses the CS limit): the interpreter runs its first
-		 * instruction, if any budget is left. */
-		if (x->kind == TR_EXIT_NOENTRY && cpu->insn_budget)
+		 * instruction, if any budget is left. (Cutting, a successor the
+		 * budget does not hold is cut at the next turn instead.) */
+		if (x->kind == TR_EXIT_NOENTRY && cpu->insn_budget &&
+		    !(t->cut_to_budget && x->owner != b))
 			tr_interp_one(t, cpu);
 		else if (x->kind == TR_EXIT_CHAIN)
 			pending = x;

@@ -107,6 +107,20 @@ struct translator {
 	 * the interpreter's loop would stop for an exhausted budget. */
 	bool single_block;
 	bool ran_block, block_break;
+	/* For --engine check's replay (vmm/check.c): a block longer than the
+	 * budget runs cut after as many instructions as the budget holds (a
+	 * copy of its first instructions with host code of its own, never
+	 * cached) instead of leaving its first instruction to the
+	 * interpreter, and the jump cache is not filled, so every block
+	 * returns to the dispatcher. */
+	bool cut_to_budget;
+	/* A test hook (POPEK_TEST_CORRUPT_BT=<linear address, hex>, read
+	 * once by machine_init()): after a translated block holding the
+	 * instruction at test_corrupt_lin has run, bit 0 of EAX is flipped,
+	 * as if that instruction's translation computed a wrong result. The
+	 * check engine's tests use it to prove the checker names it. */
+	bool test_corrupt;
+	uint32_t test_corrupt_lin;
 };
 
 /* Sets up a translator for `cpu` with the given cache sizes (0: the

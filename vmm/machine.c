@@ -4,6 +4,7 @@
 #include "vmm/machine.h"
 
 #include "devices/chipset.h"
+#include "vmm/check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,6 +262,13 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 			return -1;
 		}
 		m->cpu.icache = NULL;
+		/* A test hook (translator.h, test_corrupt): a translation made
+		 * wrong on purpose, for the check engine's tests. */
+		const char *corrupt = getenv("POPEK_TEST_CORRUPT_BT");
+		if (corrupt && *corrupt) {
+			m->tr->test_corrupt = true;
+			m->tr->test_corrupt_lin = (uint32_t)strtoul(corrupt, NULL, 16);
+		}
 	}
 	if (cfg->engine == MACHINE_ENGINE_CHECK) {
 		/* The reference: the same PC under the interpreter, with
@@ -278,6 +286,11 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 		if (!m->shadow || machine_init(m->shadow, &ref, err, errlen) < 0) {
 			free(m->shadow);
 			m->shadow = NULL;
+			machine_free(m);
+			return -1;
+		}
+		if (check_init(m) < 0) {
+			snprintf(err, errlen, "cannot set up the check engine: out of memory");
 			machine_free(m);
 			return -1;
 		}
@@ -482,6 +495,7 @@ void machine_free(struct machine *m)
 	/* Devices: each device adds its teardown (flush files, restore the
 	 * terminal, free buffers) above this line; it must be safe on a device
 	 * whose init never ran (the struct is zeroed). */
+	check_free(m);
 	if (m->shadow) {
 		machine_free(m->shadow);
 		free(m->shadow);

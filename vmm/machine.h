@@ -128,6 +128,7 @@ struct machine {
 	 * the frontend exits with status 8 (EXIT_ENGINES_DIFFER). */
 	struct machine *shadow;
 	bool diverged;
+	struct check *check;     /* the lockstep's state (vmm/check.h), with shadow */
 	/* Devices: each device adds its struct above this line. */
 };
 

@@ -4,10 +4,13 @@
 ;
 ;   1. a ticking clock: the PIT's IRQ0 through the PIC to INT 08h/1Ch
 ;   2. protected mode and paging, a line written through a page table
-;   3. a sector read from this disk through INT 13h
-;   4. keys typed, echoed (headless: the demo types them itself, through
+;   3. a page fault, still in protected mode: a write to an unmapped page;
+;      the CPU's page walk raises #PF, popek delivers it through the
+;      demo's IDT, and the handler maps a page there (demand paging)
+;   4. a sector read from this disk through INT 13h
+;   5. keys typed, echoed (headless: the demo types them itself, through
 ;      the keyboard controller, since nobody is there to type)
-;   5. a picture in VGA mode 13h (320x200, 256 colours)
+;   6. a picture in VGA mode 13h (320x200, 256 colours)
 ;
 ; After each step it says which privileged or sensitive instructions the
 ; VMM handled for it, with counts it reads through the hypercall port
@@ -37,12 +40,19 @@ NAME_LEN	equ 16
 HC_BLOCK	equ 0x0600		; 32-byte hypercall block
 SECTOR_BUF	equ 0x0800		; 512 bytes
 DAP		equ 0x0A00		; INT 13h disk address packet
+IDT		equ 0x0C00		; 32 gates for the protected-mode part
 SNAP		equ 0x1000		; MAX_STATS dwords: counters after the last report
 NOW		equ 0x1100		; MAX_STATS dwords: counters now
 NAMES		equ 0x1200		; MAX_STATS names of NAME_LEN bytes
+MID		equ 0x1500		; MAX_STATS dwords: counters between steps 2 and 3
+AFTER		equ 0x1600		; MAX_STATS dwords: counters at the end of step 3
 PAGE_DIR	equ 0x20000		; protected-mode page directory and tables
 PAGE_TABLE0	equ 0x21000
 PAGE_TABLE1	equ 0x22000
+PAGE_TABLE2	equ 0x23000		; filled in by the page fault handler
+DEMAND_PAGE	equ 0x24000		; the page it maps
+FAULT_ADDR	equ 0x00800000		; step 3 writes here: no page table maps it
+FAULT_VALUE	equ 0x4B45504F		; what it writes ("OPEK")
 TEXT_SAVE_SEG	equ 0x3000		; the text screen while mode 13h shows
 
 	bits 16
@@ -120,28 +130,39 @@ main:
 	call	wait_ticks
 	call	stats_report
 
-	; 2. Protected mode and paging.
+	; 2. Protected mode and paging, and 3. a page fault: one trip to
+	; protected mode, which reads the VMM's counters between the two
+	; steps (MID), so each step still gets its own counts; step 3's end
+	; there too (AFTER), so that its counts are the fault's and the way
+	; back to real mode, not the printing of its report.
 	mov	si, msg_step_pmode
 	call	print
 	call	stats_snapshot
 	call	pmode_demo
-	call	stats_report
+	call	stats_read_after
+	mov	si, MID
+	call	stats_report_saved
+	mov	si, msg_step_fault
+	call	print
+	call	fault_report
+	mov	si, AFTER
+	call	stats_report_saved
 
-	; 3. A sector of this disk.
+	; 4. A sector of this disk.
 	mov	si, msg_step_disk
 	call	print
 	call	stats_snapshot
 	call	disk_demo
 	call	stats_report
 
-	; 4. Keys.
+	; 5. Keys.
 	mov	si, msg_step_keys
 	call	print
 	call	stats_snapshot
 	call	keys_demo
 	call	stats_report
 
-	; 5. Mode 13h.
+	; 6. Mode 13h.
 	mov	si, msg_step_vga
 	call	print
 	call	stats_snapshot
@@ -172,12 +193,14 @@ msg_step_clock:
 	db "   calls INT 1Ch, which draws the tick count (top right). One second:", 13, 10, 0
 msg_step_pmode:
 	db "2. Protected mode: LGDT, CR0.PE, a far jump; paging: CR3, CR0.PG.", 13, 10, 0
+msg_step_fault:
+	db "3. Page fault: a write to virtual 0x00800000, mapped by no page table.", 13, 10, 0
 msg_step_disk:
-	db "3. Disk: INT 13h AH=42h reads sector 40 of this disk:", 13, 10, "   ", 0
+	db "4. Disk: INT 13h AH=42h reads sector 40 of this disk:", 13, 10, "   ", 0
 msg_step_keys:
-	db "4. Keyboard: IRQ1, INT 09h, INT 16h. Type, then Enter: ", 0
+	db "5. Keyboard: IRQ1, INT 09h, INT 16h. Type, then Enter: ", 0
 msg_step_vga:
-	db "5. VGA mode 13h: 320x200, 256 colours, drawn in video memory.", 13, 10, 0
+	db "6. VGA mode 13h: 320x200, 256 colours, drawn in video memory.", 13, 10, 0
 msg_end_headless:
 	db "Headless run: the demo ends here.", 13, 10, 0
 msg_end_window:
@@ -254,22 +277,38 @@ stats_init:
 .done:
 	ret
 
-; stats_read: every counter's low dword into NOW. One OUT and one
-; hypercall per counter, which stats_report takes off again.
-stats_read:
-	xor	bx, bx
-.next:
+; STATS_READ dest: every counter's low dword into dest (MAX_STATS
+; dwords). One OUT and one hypercall per counter, which stats_print takes
+; off again. A macro with 32-bit registers, so that the 16-bit program
+; (stats_read) and the 32-bit protected-mode part (between steps 2 and 3)
+; each get a copy. Clobbers EAX, EBX, EDX.
+%macro STATS_READ 1
+	xor	ebx, ebx
+%%next:
 	cmp	bx, [stat_count]
-	jae	.done
-	movzx	eax, bx
-	mov	[HC_BLOCK + 4], eax
-	mov	ax, HC_STAT
-	call	hc_call
-	mov	si, bx
-	shl	si, 2
-	mov	[NOW + si], eax
-	inc	bx
-	jmp	.next
+	jae	%%done
+	mov	[HC_BLOCK + 4], ebx
+	mov	word [HC_BLOCK], HC_STAT
+	mov	dx, HC_PORT
+	mov	eax, HC_BLOCK
+	out	dx, eax
+	mov	eax, [HC_BLOCK + 4]
+	mov	[%1 + ebx * 4], eax
+	inc	ebx
+	jmp	%%next
+%%done:
+%endmacro
+
+; stats_read: every counter into NOW.
+stats_read:
+	STATS_READ NOW
+	ret
+
+; stats_read_after: every counter into AFTER (the end of step 3).
+stats_read_after:
+	cmp	byte [have_hc], 0
+	je	.done
+	STATS_READ AFTER
 .done:
 	ret
 
@@ -288,11 +327,33 @@ stats_snapshot:
 ; moved since the last snapshot (each step takes one after its heading).
 stats_report:
 	cmp	byte [have_hc], 0
-	je	.done
+	je	stats_print.done
 	call	stats_read
+	jmp	stats_print
+
+; stats_report_saved: the report for the counters read earlier into SI
+; (MID, AFTER), which then become the snapshot the next step is counted
+; from.
+stats_report_saved:
+	cmp	byte [have_hc], 0
+	je	stats_print.done
+	push	si
+	mov	di, NOW
+	mov	cx, MAX_STATS
+	rep	movsd
+	call	stats_print
+	pop	si
+	mov	di, SNAP
+	mov	cx, MAX_STATS
+	rep	movsd
+	ret
+
+; stats_print: the report line for NOW - SNAP, less the last reading's own
+; calls.
+stats_print:
 	mov	si, msg_vmm
 	call	print
-	mov	cx, [stat_count]	; the last reading's own calls
+	movzx	ecx, word [stat_count]	; the last reading's own calls
 	mov	bx, [stat_out]
 	shl	bx, 2
 	sub	[NOW + bx], ecx
@@ -328,6 +389,31 @@ stats_report:
 
 msg_vmm:	db "  VMM:", 0
 msg_space:	db " ", 0
+
+; print_hex: the low CX hex digits of EAX through INT 10h.
+print_hex:
+	pushad
+	mov	si, cx
+.digit:
+	mov	dx, ax
+	and	dx, 0x0F
+	push	dx
+	shr	eax, 4
+	loop	.digit
+	mov	cx, si
+.out:
+	pop	ax
+	add	al, '0'
+	cmp	al, '9'
+	jbe	.put
+	add	al, 'A' - '9' - 1
+.put:
+	mov	ah, 0x0E
+	mov	bx, 0x0007
+	int	0x10
+	loop	.out
+	popad
+	ret
 
 ; print_dec: EAX in decimal through INT 10h.
 print_dec:
@@ -422,15 +508,26 @@ gdt_ptr:
 	dw	gdt_end - gdt - 1
 	dd	gdt
 
+idt_ptr:
+	dw	32 * 8 - 1
+	dd	IDT
+saved_idtr:	dw 0
+		dd 0
+
 ; pmode_demo: into 32-bit protected mode, builds page tables (the first
 ; 4 MiB identity-mapped; virtual 0x400000 mapped onto the text screen at
-; 0xB8000), turns paging on, writes a line through the mapping on the
-; cursor's row, and comes back to real mode.
+; 0xB8000) and an IDT whose one gate is the page fault handler, turns
+; paging on, writes a line through the mapping on the cursor's row, reads
+; the VMM's counters (MID: the end of step 2), then, for step 3, writes to
+; FAULT_ADDR, which nothing maps: the CPU's page walk raises #PF, popek
+; delivers it through the IDT to pf_handler, which maps a page there and
+; returns to the write, which runs again. Then back to real mode.
 pmode_demo:
 	movzx	ax, byte [0x451]	; cursor row
 	imul	ax, 160
 	mov	[pm_row], ax
 	cli
+	sidt	[saved_idtr]
 	lgdt	[gdt_ptr]
 	mov	eax, cr0
 	or	al, 1
@@ -442,6 +539,19 @@ pmode_demo:
 	mov	ds, ax
 	mov	es, ax
 	mov	ss, ax
+	movzx	esp, sp			; the real-mode stack (SS was 0), for #PF
+	; The IDT: every gate absent but 0Eh, a 32-bit interrupt gate.
+	mov	edi, IDT
+	xor	eax, eax
+	mov	ecx, 32 * 2
+	rep	stosd
+	mov	eax, pf_handler
+	mov	[IDT + 14 * 8], ax
+	mov	word [IDT + 14 * 8 + 2], 0x08
+	mov	word [IDT + 14 * 8 + 4], 0x8E00	; present, DPL 0, 32-bit interrupt gate
+	shr	eax, 16
+	mov	[IDT + 14 * 8 + 6], ax
+	lidt	[idt_ptr]
 	mov	edi, PAGE_DIR
 	xor	eax, eax
 	mov	ecx, 1024
@@ -460,6 +570,9 @@ pmode_demo:
 	mov	ecx, 1024
 	rep	stosd
 	mov	dword [PAGE_TABLE1], 0xB8000 | 3
+	mov	edi, PAGE_TABLE2	; empty until the #PF handler fills it
+	mov	ecx, 1024
+	rep	stosd
 	mov	eax, PAGE_DIR
 	mov	cr3, eax
 	mov	eax, cr0
@@ -477,6 +590,11 @@ pmode_demo:
 	stosw
 	jmp	.paged
 .paged_done:
+	STATS_READ MID			; the end of step 2
+	; 3. A page fault: nothing maps FAULT_ADDR; pf_handler does.
+	mov	dword [FAULT_ADDR], FAULT_VALUE
+	mov	eax, [DEMAND_PAGE]	; the same bytes, through their physical address
+	mov	[pf_readback], eax
 	mov	eax, cr0
 	and	eax, 0x7FFFFFFF
 	mov	cr0, eax
@@ -487,6 +605,7 @@ pmode_demo:
 	mov	ds, ax
 	mov	es, ax
 	mov	ss, ax
+	o32 lidt [saved_idtr]		; the real-mode interrupt vector table
 	mov	eax, cr0
 	and	al, 0xFE
 	mov	cr0, eax
@@ -510,6 +629,96 @@ pmode_demo:
 
 msg_paged:	db "   This line was written in protected mode at virtual 0x00400000+.", 0
 pm_row:		dw 0
+
+; pf_handler: INT 0Eh in protected mode (a 32-bit interrupt gate). Notes
+; CR2 (the address that faulted) and the error code, maps the page at CR2
+; onto DEMAND_PAGE through PAGE_TABLE2 (demand paging), drops the error
+; code and returns: IRET goes back to the faulting instruction, which runs
+; again. A second fault would find the page mapped, so it maps nothing
+; new; the count shows it.
+	bits 32
+pf_handler:
+	push	eax
+	inc	dword [pf_count]
+	mov	eax, [esp + 4]		; the error code
+	mov	[pf_error], eax
+	mov	eax, cr2
+	mov	[pf_cr2], eax
+	shr	eax, 22
+	mov	dword [PAGE_DIR + eax * 4], PAGE_TABLE2 | 3
+	mov	eax, cr2
+	shr	eax, 12
+	and	eax, 0x3FF
+	mov	dword [PAGE_TABLE2 + eax * 4], DEMAND_PAGE | 3
+	pop	eax
+	add	esp, 4			; the error code
+	iretd
+	bits 16
+
+; fault_report: what step 3's page fault left in pf_*: CR2, the error
+; code read bit by bit, and whether the write landed in DEMAND_PAGE.
+fault_report:
+	cmp	dword [pf_count], 1
+	je	.one
+	mov	si, msg_pf_count
+	call	print
+	mov	eax, [pf_count]
+	call	print_dec
+	mov	si, msg_crlf
+	call	print
+	ret
+.one:
+	mov	si, msg_pf_cr2
+	call	print
+	mov	eax, [pf_cr2]
+	mov	cx, 8
+	call	print_hex
+	mov	si, msg_pf_error
+	call	print
+	mov	eax, [pf_error]
+	mov	cx, 4
+	call	print_hex
+	mov	si, msg_pf_read
+	test	byte [pf_error], 2	; W/R
+	jz	.rw
+	mov	si, msg_pf_write
+.rw:
+	call	print
+	mov	si, msg_pf_absent
+	test	byte [pf_error], 1	; P
+	jz	.p
+	mov	si, msg_pf_protection
+.p:
+	call	print
+	mov	si, msg_pf_delivered
+	call	print
+	mov	eax, DEMAND_PAGE
+	mov	cx, 8
+	call	print_hex
+	mov	si, msg_pf_landed
+	cmp	dword [pf_readback], FAULT_VALUE
+	je	.said
+	mov	si, msg_pf_lost
+.said:
+	call	print
+	ret
+
+msg_pf_count:	db "   (expected one page fault, the handler counted ", 0
+msg_pf_cr2:	db "   #PF: CR2=", 0
+msg_pf_error:	db ", error code ", 0
+msg_pf_read:	db " (a read, ", 0
+msg_pf_write:	db " (a write, ", 0
+msg_pf_absent:	db "page not present). The CPU's", 13, 10, 0
+msg_pf_protection: db "protection). The CPU's", 13, 10, 0
+msg_pf_delivered:
+	db "   page walk raised it; popek delivered it through the demo's IDT to a", 13, 10
+	db "   handler that mapped page ", 0
+msg_pf_landed:	db " there and returned: the write ran again.", 13, 10, 0
+msg_pf_lost:	db " there, but the write is not in it.", 13, 10, 0
+pf_count:	dd 0
+pf_error:	dd 0
+pf_cr2:		dd 0
+pf_readback:	dd 0
 
 ; --- 3. the disk ---------------------------------------------------------------------------
 disk_demo:

@@ -1,8 +1,9 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # tests/guests/linux/lib.sh: what the Linux guest's scripts share, sourced,
-# not run (run_linux.sh, window_linux.sh, bench/linux.sh): where Debian's
-# kernel and busybox are cached, how they are downloaded and unpacked, how
-# the initramfs is built from them, and the kernel options every boot uses.
+# not run (run_linux.sh, tests/frontend/window_linux_test.sh,
+# bench/linux.sh): where Debian's kernel and busybox are cached, how they
+# are downloaded and unpacked, how the initramfs is built from them, and
+# the kernel options every boot uses.
 # One copy of this, so the tests and the benchmark boot the same files.
 #
 # The caller may set, before sourcing:

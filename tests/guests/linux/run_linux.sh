@@ -25,11 +25,12 @@
 # Debian with `apt-get download` (as root, the i386 architecture is added
 # and the package lists updated once when missing) and are cached, with the
 # initramfs built from them, under build/linux-guest/ of the source tree
-# (POPEK_LINUX_CACHE overrides it): tests/guests/linux/lib.sh does this for
-# this script, window_linux.sh and bench/linux.sh alike. When they cannot be downloaded, the
-# script exits 77, which ctest reports as skipped. POPEK_LINUX_BIOS names a
-# firmware image to use instead of popek's built-in BIOS; POPEK_LINUX_MEM
-# the guest's RAM in MiB (default 256).
+# (POPEK_LINUX_CACHE overrides it) by lib.sh, for this script,
+# tests/frontend/window_linux_test.sh and bench/linux.sh alike. When they
+# cannot be downloaded, the script exits 77, which ctest reports as
+# skipped. POPEK_LINUX_BIOS names a firmware image to use instead of
+# popek's built-in BIOS; POPEK_LINUX_MEM the guest's RAM in MiB (default
+# 256).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 linux_tag=run_linux
@@ -60,7 +61,7 @@ make_disk() {
 	fi
 	disk=$cache/syslinux-disk.img
 	if [ -f "$disk" ] && [ "$disk" -nt "$initrd" ] && [ "$disk" -nt "$here/mkdisk.py" ] &&
-	   [ "$disk" -nt "$0" ]; then
+	   [ "$disk" -nt "$0" ] && [ "$disk" -nt "$here/lib.sh" ]; then
 		return
 	fi
 	local part=$cache/syslinux-part.img cfg=$cache/syslinux.cfg
@@ -133,7 +134,8 @@ boot_test() {
 		--serial stdio --timeout 600 --stats <"$work/in" >"$out" 2>"$work/err" &
 	pid=$!
 	exec 3>"$work/in"
-	if ! wait_for "POPEK-LINUX-INIT-OK" 600; then
+	# The whole line (to its CR), so the message below quotes all of it.
+	if ! wait_for $'POPEK-LINUX-INIT-OK .*\r' 600; then
 		exec 3>&-
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
