@@ -5,7 +5,8 @@
  * every linear alias of the code shares it, and the cache survives CR3
  * reloads) and by the mode bits that change how its bytes decode or what
  * its instructions may do: the code size (CS.D), the stack size (SS.B),
- * the CPL, CR0.PE, EFLAGS.VM and CR0.PG.
+ * the CPL, CR0.PE, EFLAGS.VM and CR0.PG, and whether the data segments
+ * are flat (which lets the code skip their checks).
  *
  * Self-modifying code: a page that holds a block is marked
  * PHYS_PAGE_TRANSLATED, so every guest write to it leaves the fast path
@@ -39,18 +40,46 @@ enum {
 	TR_MODE_PE = 1u << 4,
 	TR_MODE_VM = 1u << 5,
 	TR_MODE_PG = 1u << 6,
+	TR_MODE_FLAT = 1u << 7, /* CS, DS, ES and SS flat: see tr_flat() */
 };
 
 /* The most host code one block can need (tr_emit_x64.c stays below). */
 #define TR_CODE_PER_INSN 640u
 #define TR_CODE_PER_BLOCK 1024u
 
+/* Whether A20 is on, CS has base 0 and a 4 GiB limit, and DS, ES and SS
+ * are flat:
+ * base 0, limit 4 GiB, present writable expand-up data without
+ * SEG_ATTR_SLOW. Blocks translated so (the usual state of 32-bit
+ * protected-mode code) leave out the segment checks of their accesses
+ * through these three (only an aligned offset is left to check, which
+ * cannot run past the limit) and the CS limit checks of their entry and
+ * their branches (no EIP can pass it). Every instruction that can load
+ * one of them ends its block or, for LDS/LES, leaves it right after
+ * (tr_emit_x64.c), so a block never runs with the key out of date; A20
+ * changes only through port writes, VMM routines that end their block. */
+static bool tr_flat(const struct cpu *cpu)
+{
+	if (cpu->seg[SEG_CS].base != 0 || cpu->seg[SEG_CS].limit != 0xFFFFFFFFu ||
+	    cpu->mem->a20_mask != 0xFFFFFFFFu)
+		return false;
+	static const int segs[] = {SEG_DS, SEG_ES, SEG_SS};
+	for (unsigned i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+		const struct seg_cache *s = &cpu->seg[segs[i]];
+		if (s->base != 0 || s->limit != 0xFFFFFFFFu ||
+		    (s->attr & (SEG_ATTR_P | SEG_ATTR_CODE | SEG_ATTR_EXPDOWN | SEG_ATTR_SLOW |
+				SEG_ATTR_RW)) != (SEG_ATTR_P | SEG_ATTR_RW))
+			return false;
+	}
+	return true;
+}
+
 uint32_t tr_mode_key(const struct cpu *cpu)
 {
 	return (cpu->code32 ? TR_MODE_CODE32 : 0) | (cpu->stack32 ? TR_MODE_STACK32 : 0) |
 	       ((uint32_t)cpu->cpl << TR_MODE_CPL_SHIFT) |
 	       ((cpu->cr[0] & CR0_PE) ? TR_MODE_PE : 0) | ((cpu->eflags & FLAG_VM) ? TR_MODE_VM : 0) |
-	       ((cpu->cr[0] & CR0_PG) ? TR_MODE_PG : 0);
+	       ((cpu->cr[0] & CR0_PG) ? TR_MODE_PG : 0) | (tr_flat(cpu) ? TR_MODE_FLAT : 0);
 }
 
 enum tr_backend tr_default_backend(void)

@@ -2,39 +2,38 @@
  * inline instead of calling their handler.
  *
  * These are the instructions that make up most of ordinary code: MOV
- * between registers, immediates and memory, MOVZX/MOVSX, LEA, the ALU
- * operations (ADD OR ADC SBB AND SUB XOR CMP TEST, INC, DEC) on registers
- * and on a memory source, PUSH and POP of registers and immediates, and the
- * conditions of Jcc. Each is emitted as one or two host instructions on the
- * guest registers in struct cpu (rbx), so that the result is exactly what
- * the interpreter's handler leaves there:
+ * between registers, immediates and memory, MOVZX/MOVSX, LEA, XCHG of
+ * registers, CBW/CWD, the ALU operations (ADD OR ADC SBB AND SUB XOR CMP
+ * TEST, INC, DEC) on registers and memory, NOT/NEG, IMUL's two and three
+ * operand forms, ROL ROR SHL SHR SAR by a constant, SETcc, PUSH and POP of
+ * registers and immediates, LEAVE, and the transfers that end a block:
+ * Jcc, JMP, JCXZ, LOOP, CALL rel and RET near (the block emitter,
+ * tr_emit_x64.c, places their exits). Each is emitted as a few host
+ * instructions on the guest registers in struct cpu (rbx), so that the
+ * result is exactly what the interpreter's handler leaves there:
  *
  *  - Flags are eager in the interpreter (cpu->eflags holds them after
- *    every instruction). The host computes the same six arithmetic flags
- *    for these operations, so they are taken from the host's EFLAGS
- *    (pushfq) and merged into cpu->eflags. The exceptions are spelt out:
- *    AND/OR/XOR/TEST leave AF undefined on the host and 0 in the
- *    interpreter (forced to 0 here); INC/DEC keep the guest's CF. A flag
- *    nothing reads before the next instruction overwrites it is not stored
- *    at all (the block emitter's liveness pass, ctx->live_after).
- *  - Memory goes through the same checks as cpu/access.h's inline fast
- *    path, emitted as code: a plain expand-up data segment (no
- *    SEG_ATTR_SLOW), the access inside its limit and inside one page, then
- *    with paging the software TLB's direct tag for the access kind, without
- *    paging the physical page's host pointer (and PHYS_PAGE_WRITABLE for a
- *    write, which pages holding translated code lack). When any check
- *    fails nothing has been written yet, and the code jumps to ctx->slow,
- *    which calls the instruction's handler: it takes the slow path,
- *    raises the fault, tells the translator about a write to code, or
- *    reaches the device, exactly as in the interpreter.
+ *    every instruction). The host computes the same arithmetic flags for
+ *    most of these operations, so they are taken from the host's EFLAGS
+ *    (pushfq) and merged into cpu->eflags. The exceptions are spelt out
+ *    where they are handled: AND/OR/XOR/TEST leave AF undefined on the host
+ *    and 0 in the interpreter (forced to 0 here); INC/DEC keep the guest's
+ *    CF; shifts, rotates and IMUL compute by hand what the host leaves
+ *    undefined, as the interpreter defines it (cpu/shift.c, cpu/muldiv.c).
+ *    A flag nothing reads before the next instruction overwrites it is not
+ *    stored at all (the block emitter's liveness pass, ctx->live_after).
+ *  - Memory goes through tr_emit_mem.c's checks, the inline fast path of
+ *    cpu/access.h emitted as code. When one fails nothing has been
+ *    written yet, and the code jumps to ctx->slow, which calls the
+ *    instruction's handler: it takes the slow path, raises the fault,
+ *    tells the translator about a write to code, or reaches the device,
+ *    exactly as in the interpreter.
  */
 #include "translator/tr_x64.h"
 
 #if defined(__x86_64__)
 
 #include "cpu/opcode.h"
-
-_Static_assert(sizeof(struct mmu_tlb_entry) == 32, "TLB index scaled by a shift of 5");
 
 enum { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP };
 
@@ -50,7 +49,18 @@ enum tr_inline_kind {
 	K_PUSH,    /* PUSH reg / imm */
 	K_POP,     /* POP reg (not ESP) */
 	K_NOP,
-	K_JCC,     /* Jcc / JMP rel: the block emitter ends the block with it */
+	K_JCC,     /* Jcc / JMP rel / JCXZ: the block emitter ends the block with it */
+	K_SHIFT,   /* SHL/SHR/SAR register by a constant (C0 C1 D0 D1) */
+	K_IMUL,    /* IMUL G, E / G, E, imm (0F AF, 69, 6B) */
+	K_LOOP,    /* LOOP/LOOPE/LOOPNE: ends the block */
+	K_CALL,    /* CALL rel: ends the block */
+	K_RET,     /* RET / RET imm16 near: ends the block */
+	K_NOTNEG,  /* NOT / NEG register */
+	K_XCHG,    /* XCHG register, register */
+	K_CBW,     /* CBW / CWDE */
+	K_CWD,     /* CWD / CDQ */
+	K_SETCC,   /* SETcc register */
+	K_LEAVE,
 };
 
 /* The decoded shape of an inline instruction. */
@@ -66,6 +76,7 @@ struct shape {
 	bool write;        /* ... written */
 	bool sign;         /* MOVSX */
 	unsigned src_size; /* MOVZX/MOVSX source size */
+	unsigned count;    /* K_SHIFT: the count, masked to 5 bits (0: nothing happens) */
 };
 
 static bool shape_of(const struct x86_insn *in, struct shape *s)
@@ -90,10 +101,10 @@ static bool shape_of(const struct x86_insn *in, struct shape *s)
 		}
 		s->to_reg = low & 2;
 		if (!rm_reg) {
-			/* Memory: only as a source (G,E) or as CMP's first operand. */
-			if (!s->to_reg && s->op != ALU_CMP)
-				return false;
+			/* Memory: a source (G,E), or a destination read, changed
+			 * and written back (E,G; CMP only reads it). */
 			s->mem = true;
+			s->write = !s->to_reg && s->op != ALU_CMP;
 			s->dst_reg = s->to_reg ? in->reg : -1;
 			s->src_reg = s->to_reg ? -1 : in->reg;
 			return true;
@@ -112,9 +123,8 @@ static bool shape_of(const struct x86_insn *in, struct shape *s)
 			s->dst_reg = in->rm;
 			return true;
 		}
-		if (s->op != ALU_CMP)
-			return false;
 		s->mem = true;
+		s->write = s->op != ALU_CMP;
 		return true;
 	case 0x84: case 0x85:
 		s->kind = K_TEST;
@@ -132,6 +142,13 @@ static bool shape_of(const struct x86_insn *in, struct shape *s)
 		s->imm = true;
 		return true;
 	case 0xF6: case 0xF7:
+		if (rm_reg && (in->reg == 2 || in->reg == 3)) {
+			s->kind = K_NOTNEG;
+			s->op = in->reg;
+			s->size = opc == 0xF6 ? 1 : v;
+			s->dst_reg = in->rm;
+			return true;
+		}
 		if (!rm_reg || in->reg != 0)
 			return false;
 		s->kind = K_TEST;
@@ -140,12 +157,36 @@ static bool shape_of(const struct x86_insn *in, struct shape *s)
 		s->imm = true;
 		return true;
 	case 0xFE: case 0xFF:
-		if (!rm_reg || in->reg > 1)
+		if (in->reg > 1)
 			return false;
 		s->kind = K_INCDEC;
 		s->op = in->reg;
 		s->size = opc == 0xFE ? 1 : v;
+		if (rm_reg)
+			s->dst_reg = in->rm;
+		else
+			s->mem = s->write = true;
+		return true;
+	case 0x86: case 0x87:
+		if (!rm_reg)
+			return false; /* with memory: locked, left to the handler */
+		s->kind = K_XCHG;
+		s->size = opc == 0x86 ? 1 : v;
 		s->dst_reg = in->rm;
+		s->src_reg = in->reg;
+		return true;
+	case 0x98:
+		s->kind = K_CBW;
+		s->size = v;
+		return true;
+	case 0x99:
+		s->kind = K_CWD;
+		s->size = v;
+		return true;
+	case 0xC9:
+		s->kind = K_LEAVE;
+		s->size = v;
+		s->mem = true;
 		return true;
 	case 0x88: case 0x89: case 0x8A: case 0x8B:
 		s->kind = K_MOV;
@@ -205,8 +246,46 @@ static bool shape_of(const struct x86_insn *in, struct shape *s)
 		s->imm = true;
 		s->mem = s->write = true;
 		return true;
-	case 0xEB: case 0xE9:
+	case 0xEB: case 0xE9: case 0xE3:
 		s->kind = K_JCC;
+		return true;
+	case 0xE0: case 0xE1: case 0xE2:
+		s->kind = K_LOOP;
+		return true;
+	case 0xE8:
+		s->kind = K_CALL;
+		s->size = v;
+		s->mem = s->write = true;
+		return true;
+	case 0xC2: case 0xC3:
+		s->kind = K_RET;
+		s->size = v;
+		s->mem = true;
+		return true;
+	case 0xC0: case 0xC1: case 0xD0: case 0xD1:
+		/* ROL ROR SHL SHR SAL SAR on a register. The count is below
+		 * the width (masked to 5 bits, so always with 32-bit
+		 * operands), where the host shifts produce the interpreter's
+		 * CF, SF, ZF and PF; OF and AF are set by hand (emit_shift). */
+		if (!rm_reg || in->reg == 2 || in->reg == 3)
+			return false;
+		s->kind = K_SHIFT;
+		s->op = in->reg;
+		s->size = (opc & 1) ? v : 1;
+		s->count = opc >= 0xD0 ? 1 : (in->imm & 31);
+		if (s->count >= s->size * 8)
+			return false;
+		s->dst_reg = in->rm;
+		return true;
+	case 0x1AF: case 0x69: case 0x6B:
+		s->kind = K_IMUL;
+		s->size = v;
+		s->imm = opc != 0x1AF;
+		s->dst_reg = in->reg;
+		if (rm_reg)
+			s->src_reg = in->rm;
+		else
+			s->mem = true;
 		return true;
 	case 0x1B6: case 0x1B7: case 0x1BE: case 0x1BF:
 		s->kind = K_MOVX;
@@ -227,6 +306,19 @@ static bool shape_of(const struct x86_insn *in, struct shape *s)
 		s->size = opc < 0xB8 ? 1 : v;
 		s->imm = true;
 		s->dst_reg = opc & 7;
+		return true;
+	}
+	if (opc >= 0x91 && opc <= 0x97) {
+		s->kind = K_XCHG;
+		s->size = v;
+		s->dst_reg = opc & 7;
+		s->src_reg = REG_EAX;
+		return true;
+	}
+	if (opc >= 0x190 && opc <= 0x19F && rm_reg) {
+		s->kind = K_SETCC;
+		s->size = 1;
+		s->dst_reg = in->rm;
 		return true;
 	}
 	if (opc >= 0x40 && opc <= 0x4F) {
@@ -268,121 +360,23 @@ bool tr_inline_ok(const struct x86_insn *in, bool *uses_memory)
 
 void tr_inline_flags(const struct x86_insn *in, uint32_t *read, uint32_t *written)
 {
+	struct shape s;
 	*read = in->op->flags_read & FLAGS_ARITH;
 	*written = in->op->flags_written & FLAGS_ARITH;
+	/* A shift by a masked count of 0 leaves every flag as it was. */
+	if (shape_of(in, &s) && s.kind == K_SHIFT && s.count == 0)
+		*written = 0;
 }
 
 /* --- pieces ------------------------------------------------------------- */
 
-/* [base + index * scale + disp] with a SIB byte (32-bit LEA and loads). */
-static void x_sib(struct emit *e, unsigned fl, const char *op, size_t oplen, unsigned reg,
-		  unsigned base, unsigned index, unsigned scale, int32_t disp)
+/* Merges ecx (new flag bits, nothing outside `written`) into cpu->eflags,
+ * where the bits in `written` change. */
+static void emit_merge_ecx(struct emit *e, uint32_t written)
 {
-	if (fl & X_16)
-		e8(e, 0x66);
-	unsigned rex = ((fl & X_W) ? 8 : 0) | ((reg & 8) ? 4 : 0) | ((index & 8) ? 2 : 0) |
-		       ((base & 8) ? 1 : 0);
-	if (rex)
-		e8(e, (uint8_t)(0x40 | rex));
-	for (size_t i = 0; i < oplen; i++)
-		e8(e, (uint8_t)op[i]);
-	e8(e, (uint8_t)(0x80 | ((reg & 7) << 3) | 4));
-	e8(e, (uint8_t)((scale << 6) | ((index & 7) << 3) | (base & 7)));
-	e32(e, (uint32_t)disp);
+	XM(e, 0, "\x81", 4, RBX, (int32_t)OFF_EFLAGS); e32(e, ~written); /* and [eflags], ~written */
+	XM(e, 0, "\x09", RCX, RBX, (int32_t)OFF_EFLAGS);             /* or [eflags], ecx */
 }
-
-/* eax = the memory operand's offset (ModRM memory or moffs), wrapped to 16
- * bits with 16-bit addressing, as insn_ea() computes it. */
-static void emit_ea(struct emit *e, const struct x86_insn *in)
-{
-	if (!in->has_modrm) { /* A0-A3: the offset is the immediate */
-		x_mov_imm32(e, RAX, in->imm);
-		return;
-	}
-	bool base = in->ea_base != X86_NO_REG, index = in->ea_index != X86_NO_REG;
-	if (base)
-		XM(e, 0, "\x8B", RAX, RBX, off_reg(in->ea_base, 4)); /* mov eax, [base] */
-	else
-		XR(e, 0, "\x31", RAX, RAX);                          /* xor eax, eax */
-	if (index) {
-		XM(e, 0, "\x8B", RCX, RBX, off_reg(in->ea_index, 4)); /* mov ecx, [index] */
-		x_sib(e, 0, "\x8D", 1, RAX, RAX, RCX, in->ea_scale, in->disp); /* lea eax, [rax+rcx*s+d] */
-	} else if (in->disp) {
-		x_lea32(e, RAX, RAX, in->disp);
-	}
-	if (in->adsize == 2)
-		XR(e, 0, "\x0F\xB7", RAX, RAX);                      /* movzx eax, ax */
-}
-
-/* rdx = the host address of `size` bytes at seg:eax, or a jump to `slow`.
- * Clobbers rax, rcx, rsi. */
-static void emit_host_addr(struct emit *e, const struct tr_emit_ctx *c, unsigned seg,
-			   unsigned size, bool write, unsigned slow)
-{
-	uint32_t need = SEG_ATTR_P | (write ? SEG_ATTR_RW : 0);
-	uint32_t mask = SEG_ATTR_P | SEG_ATTR_CODE | SEG_ATTR_EXPDOWN | SEG_ATTR_SLOW |
-			(write ? SEG_ATTR_RW : 0);
-	XM(e, 0, "\x0F\xB7", RCX, RBX, (int32_t)OFF_SEG(seg, attr)); /* movzx ecx, [seg.attr] */
-	XR(e, 0, "\x81", 4, RCX); e32(e, mask);                       /* and ecx, mask */
-	XR(e, 0, "\x81", 7, RCX); e32(e, need);                       /* cmp ecx, need */
-	x_jcc(e, CC_NE, slow);
-	XM(e, 0, "\x8B", RCX, RBX, (int32_t)OFF_SEG(seg, limit));    /* mov ecx, [seg.limit] */
-	x_lea64(e, RDX, RAX, (int32_t)size - 1);                      /* lea rdx, [rax+size-1] */
-	XR(e, X_W, "\x39", RCX, RDX);                                 /* cmp rdx, rcx */
-	x_jcc(e, CC_A, slow);
-	XM(e, 0, "\x03", RAX, RBX, (int32_t)OFF_SEG(seg, base));     /* add eax, [seg.base] */
-	if (size > 1) {
-		XR(e, 0, "\x8B", RCX, RAX);                           /* mov ecx, eax */
-		XR(e, 0, "\x81", 4, RCX); e32(e, PHYS_PAGE_SIZE - 1); /* and ecx, 0xFFF */
-		XR(e, 0, "\x81", 7, RCX); e32(e, PHYS_PAGE_SIZE - size); /* cmp ecx, 4096-size */
-		x_jcc(e, CC_A, slow);
-	}
-	if (c->paging) {
-		unsigned acc = (write ? MMU_ACC_WRITE : 0) | (c->user ? MMU_ACC_USER : 0);
-		XR(e, 0, "\x8B", RCX, RAX);                           /* mov ecx, eax */
-		XR(e, 0, "\xC1", 5, RCX); e8(e, PHYS_PAGE_SHIFT);      /* shr ecx, 12 */
-		XR(e, 0, "\x81", 4, RCX); e32(e, MMU_TLB_ENTRIES - 1); /* and ecx, entries-1 */
-		XR(e, 0, "\xC1", 4, RCX); e8(e, 5);                    /* shl ecx, 5 */
-		XR(e, X_W, "\x01", RBX, RCX);                         /* add rcx, rbx */
-		XR(e, 0, "\x8B", RSI, RAX);                           /* mov esi, eax */
-		XR(e, 0, "\x81", 1, RSI); e32(e, PHYS_PAGE_SIZE - 1); /* or esi, 0xFFF */
-		XM(e, 0, "\x3B", RSI, RCX,
-		   (int32_t)(OFF_TLB + offsetof(struct mmu_tlb_entry, tag) + 4 * acc)); /* cmp esi, tag */
-		x_jcc(e, CC_NE, slow);
-		XM(e, X_W, "\x8B", RDX, RCX,
-		   (int32_t)(OFF_TLB + offsetof(struct mmu_tlb_entry, addend))); /* mov rdx, addend */
-		XR(e, X_W, "\x01", RAX, RDX);                         /* add rdx, rax */
-		return;
-	}
-	struct phys_mem *pm = c->t->cpu->mem;
-	x_mov_imm64(e, RSI, (uint64_t)(uintptr_t)pm);
-	XM(e, 0, "\x23", RAX, RSI, (int32_t)offsetof(struct phys_mem, a20_mask)); /* and eax, a20 */
-	XR(e, 0, "\x8B", RCX, RAX);                                   /* mov ecx, eax */
-	XR(e, 0, "\xC1", 5, RCX); e8(e, PHYS_PAGE_SHIFT);              /* shr ecx, 12 */
-	if (write) {
-		XM(e, X_W, "\x8B", RDX, RSI, (int32_t)offsetof(struct phys_mem, flags)); /* mov rdx, flags */
-		/* test byte [rdx + rcx], PHYS_PAGE_WRITABLE */
-		e8(e, 0xF6); e8(e, 0x04); e8(e, (uint8_t)((RCX << 3) | RDX)); e8(e, PHYS_PAGE_WRITABLE);
-		x_jcc(e, CC_E, slow);
-	}
-	XM(e, X_W, "\x8B", RDX, RSI, (int32_t)offsetof(struct phys_mem, host)); /* mov rdx, host */
-	/* mov rdx, [rdx + rcx*8] */
-	e8(e, 0x48); e8(e, 0x8B); e8(e, 0x14); e8(e, (uint8_t)((3 << 6) | (RCX << 3) | RDX));
-	XR(e, X_W, "\x85", RDX, RDX);                                 /* test rdx, rdx */
-	x_jcc(e, CC_E, slow);
-	XR(e, 0, "\x81", 4, RAX); e32(e, PHYS_PAGE_SIZE - 1);         /* and eax, 0xFFF */
-	XR(e, X_W, "\x01", RAX, RDX);                                 /* add rdx, rax */
-}
-
-/* Stores al/ax/eax (register `r`) to [base + disp]. */
-static void emit_store(struct emit *e, unsigned size, unsigned r, unsigned base, int32_t disp)
-{
-	if (size == 1)
-		XM(e, 0, "\x88", r, base, disp);
-	else
-		XM(e, x_sz(size), "\x89", r, base, disp);
-}
-
 
 /* Merges the host's arithmetic flags into cpu->eflags: the bits in
  * `written` change, of which `from_host` come from the host's EFLAGS and
@@ -391,72 +385,42 @@ static void emit_flags(struct emit *e, uint32_t written, uint32_t from_host)
 {
 	e8(e, 0x9C);                                                  /* pushfq */
 	e8(e, 0x59);                                                  /* pop rcx */
+	if (from_host == written) {
+		/* eflags ^= (eflags ^ host) & written: one read-modify-write */
+		XM(e, 0, "\x33", RCX, RBX, (int32_t)OFF_EFLAGS);     /* xor ecx, [eflags] */
+		XR(e, 0, "\x81", 4, RCX); e32(e, written);            /* and ecx, written */
+		XM(e, 0, "\x31", RCX, RBX, (int32_t)OFF_EFLAGS);     /* xor [eflags], ecx */
+		return;
+	}
 	XR(e, 0, "\x81", 4, RCX); e32(e, from_host);                  /* and ecx, from_host */
-	XM(e, 0, "\x8B", RAX, RBX, (int32_t)OFF_EFLAGS);              /* mov eax, [eflags] */
-	e8(e, 0x25); e32(e, ~written);                                /* and eax, ~written */
-	XR(e, 0, "\x09", RCX, RAX);                                   /* or eax, ecx */
-	XM(e, 0, "\x89", RAX, RBX, (int32_t)OFF_EFLAGS);              /* mov [eflags], eax */
+	emit_merge_ecx(e, written);
 }
 
-/* ecx (cl/cx/ecx) = `size` bytes at [base + disp]. */
-static void emit_load_ecx(struct emit *e, unsigned size, unsigned base, int32_t disp)
+/* The flags of an inline ALU, TEST or INC/DEC instruction, from the
+ * host's: the same six, except AF after AND/OR/XOR/TEST (0 in the
+ * interpreter, undefined on the host) and CF after INC/DEC (kept: the
+ * host keeps it too). */
+static void emit_alu_flags(struct emit *e, const struct tr_emit_ctx *c, const struct x86_insn *in,
+			   const struct shape *s)
 {
-	if (size == 1)
-		XM(e, 0, "\x8A", RCX, base, disp);
-	else
-		XM(e, x_sz(size), "\x8B", RCX, base, disp);
-}
-
-/* An immediate of `size` bytes. */
-static void e_imm(struct emit *e, unsigned size, uint32_t v)
-{
-	if (size == 1)
-		e8(e, (uint8_t)v);
-	else if (size == 2) {
-		e8(e, (uint8_t)v);
-		e8(e, (uint8_t)(v >> 8));
-	} else
-		e32(e, v);
-}
-
-/* rdx = host address of the instruction's memory operand, or to slow. */
-static void emit_operand_addr(struct emit *e, const struct tr_emit_ctx *c,
-			      const struct x86_insn *in, unsigned size, bool write)
-{
-	emit_ea(e, in);
-	emit_host_addr(e, c, in->seg, size, write, c->slow);
-}
-
-/* The stack pointer after moving it by `delta`, in eax, with the old one
- * in r8d (SP wrapped to 16 bits on a 16-bit stack). */
-static void emit_sp(struct emit *e, bool stack32, int32_t delta)
-{
-	XM(e, 0, "\x8B", RAX, RBX, off_reg(REG_ESP, 4));              /* mov eax, [esp] */
-	if (!stack32)
-		XR(e, 0, "\x0F\xB7", RAX, RAX);                       /* movzx eax, ax */
-	XR(e, 0, "\x89", RAX, R8);                                    /* mov r8d, eax */
-	x_lea32(e, RAX, RAX, delta);                                  /* lea eax, [rax+delta] */
-	if (!stack32)
-		XR(e, 0, "\x0F\xB7", RAX, RAX);
-}
-
-/* Commits the new SP (in r9d) to ESP or SP. */
-static void emit_set_sp(struct emit *e, bool stack32)
-{
-	XM(e, stack32 ? 0 : X_16, "\x89", R9, RBX, off_reg(REG_ESP, 4));
+	bool logic = s->kind == K_TEST ||
+		     (s->kind == K_ALU && (s->op == ALU_AND || s->op == ALU_OR || s->op == ALU_XOR));
+	uint32_t rd, wr;
+	tr_inline_flags(in, &rd, &wr);
+	if (wr & c->live_after)
+		emit_flags(e, wr, logic ? wr & ~(uint32_t)FLAG_AF : wr);
 }
 
 static void emit_alu(struct emit *e, const struct tr_emit_ctx *c, const struct x86_insn *in,
 		     const struct shape *s)
 {
 	unsigned size = s->size, fl = x_sz(size);
-	bool logic = s->kind == K_TEST || s->op == ALU_AND || s->op == ALU_OR || s->op == ALU_XOR;
 	/* The host location of the first operand: a guest register in
 	 * struct cpu, or the memory operand's host address in rdx. */
 	unsigned base = RBX;
 	int32_t disp = 0;
 	if (s->mem) {
-		emit_operand_addr(e, c, in, size, false);
+		tr_emit_operand_addr(e, c, in, size, s->write);
 		if (s->dst_reg >= 0) { /* G, E: the memory is the source */
 			emit_load_ecx(e, size, RDX, 0);
 			disp = off_reg((unsigned)s->dst_reg, size);
@@ -488,10 +452,168 @@ static void emit_alu(struct emit *e, const struct tr_emit_ctx *c, const struct x
 		char op[1] = {(char)((s->op << 3) | (size == 1 ? 0 : 1))};
 		x_mem(e, fl, op, 1, RCX, base, disp);
 	}
-	uint32_t rd, wr;
-	tr_inline_flags(in, &rd, &wr);
-	if (wr & c->live_after)
-		emit_flags(e, wr, logic ? wr & ~(uint32_t)FLAG_AF : wr);
+	if (!c->defer_flags)
+		emit_alu_flags(e, c, in, s);
+}
+
+/* SHL/SAL, SHR, SAR of a register by a count below its width. The host
+ * shift leaves CF, SF, ZF and PF as the interpreter computes them; AF is 0
+ * in the interpreter; OF by a count of 1 is the host's (SHL: CF xor MSB,
+ * SHR: the old MSB, SAR: 0), by larger counts the interpreter's formula
+ * applied to the result: SHL CF xor MSB, SHR and SAR 0 (the top two bits
+ * of a result shifted right by two or more agree). */
+static void emit_shift_flags(struct emit *e, const struct tr_emit_ctx *c, const struct shape *s);
+
+static void emit_shift(struct emit *e, const struct tr_emit_ctx *c, const struct shape *s)
+{
+	unsigned size = s->size, fl = x_sz(size);
+	unsigned op = s->op == 6 ? 4 : s->op; /* SAL is SHL */
+	int32_t dst = off_reg((unsigned)s->dst_reg, size);
+	if (s->count == 0)
+		return;
+	if (s->count == 1) {
+		XM(e, fl, size == 1 ? "\xD0" : "\xD1", op, RBX, dst);
+	} else {
+		XM(e, fl, size == 1 ? "\xC0" : "\xC1", op, RBX, dst);
+		e8(e, (uint8_t)s->count);
+	}
+	if (!c->defer_flags)
+		emit_shift_flags(e, c, s);
+}
+
+/* ROL and ROR change CF and OF only. CF is the host's; OF is computed
+ * from the result as the interpreter does for every count: ROL CF xor
+ * MSB, ROR MSB xor the bit below it. */
+static void emit_rotate_flags(struct emit *e, const struct tr_emit_ctx *c, const struct shape *s)
+{
+	unsigned bits = s->size * 8;
+	if (!(c->live_after & (FLAG_CF | FLAG_OF)))
+		return;
+	e8(e, 0x9C);                                                  /* pushfq */
+	e8(e, 0x59);                                                  /* pop rcx */
+	int32_t dst = off_reg((unsigned)s->dst_reg, s->size);
+	if (s->size == 4)
+		XM(e, 0, "\x8B", RAX, RBX, dst);                     /* mov eax, [reg] */
+	else
+		XM(e, 0, s->size == 1 ? "\x0F\xB6" : "\x0F\xB7", RAX, RBX, dst); /* movzx */
+	XR(e, 0, "\x8B", RDX, RAX);                                  /* mov edx, eax */
+	if (s->op == 0) { /* ROL: MSB xor CF */
+		XR(e, 0, "\xC1", 5, RDX); e8(e, (uint8_t)(bits - 1)); /* shr edx, bits-1 */
+		XR(e, 0, "\x31", RCX, RDX);                          /* xor edx, ecx */
+	} else { /* ROR: MSB xor MSB-1 */
+		XR(e, 0, "\xD1", 5, RDX);                            /* shr edx, 1 */
+		XR(e, 0, "\x31", RAX, RDX);                          /* xor edx, eax */
+		XR(e, 0, "\xC1", 5, RDX); e8(e, (uint8_t)(bits - 2)); /* shr edx, bits-2 */
+	}
+	XR(e, 0, "\x81", 4, RDX); e32(e, 1);                          /* and edx, 1 */
+	XR(e, 0, "\xC1", 4, RDX); e8(e, 11);                          /* shl edx, 11: OF */
+	XR(e, 0, "\x81", 4, RCX); e32(e, FLAG_CF);                    /* and ecx, CF */
+	XR(e, 0, "\x09", RDX, RCX);                                  /* or ecx, edx */
+	emit_merge_ecx(e, FLAG_CF | FLAG_OF);
+}
+
+/* The flags of emit_shift()'s shift, from the host's. */
+static void emit_shift_flags(struct emit *e, const struct tr_emit_ctx *c, const struct shape *s)
+{
+	unsigned op = s->op == 6 ? 4 : s->op;
+	if (s->count != 0 && op < 2) {
+		emit_rotate_flags(e, c, s);
+		return;
+	}
+	if (s->count == 0 || !(c->live_after & FLAGS_ARITH))
+		return;
+	bool shl_of = op == 4 && s->count > 1;
+	e8(e, 0x9C);                                                  /* pushfq */
+	e8(e, 0x59);                                                  /* pop rcx */
+	if (shl_of) {
+		XR(e, 0, "\x8B", RAX, RCX);                           /* mov eax, ecx */
+		XR(e, 0, "\xC1", 4, RAX); e8(e, 11);                   /* shl eax, 11: CF at OF */
+		XR(e, 0, "\x8B", RDX, RCX);                           /* mov edx, ecx */
+		XR(e, 0, "\xC1", 4, RDX); e8(e, 4);                    /* shl edx, 4: SF at OF */
+		XR(e, 0, "\x31", RDX, RAX);                           /* xor eax, edx */
+		e8(e, 0x25); e32(e, FLAG_OF);                          /* and eax, OF */
+	}
+	uint32_t host = FLAG_CF | FLAG_PF | FLAG_ZF | FLAG_SF | (s->count == 1 ? FLAG_OF : 0);
+	XR(e, 0, "\x81", 4, RCX); e32(e, host);                       /* and ecx, host */
+	if (shl_of)
+		XR(e, 0, "\x09", RAX, RCX);                           /* or ecx, eax */
+	emit_merge_ecx(e, FLAGS_ARITH);
+}
+
+/* IMUL G, E and G, E, imm (16 or 32 bits). The host's CF and OF are the
+ * interpreter's (the signed product does not fit); SF, ZF and PF come
+ * from the truncated product and AF is 0 (cpu/muldiv.c). */
+static void emit_imul(struct emit *e, const struct tr_emit_ctx *c, const struct x86_insn *in,
+		      const struct shape *s)
+{
+	unsigned size = s->size, fl = x_sz(size);
+	unsigned base = RBX;
+	int32_t disp = 0;
+	if (s->mem) {
+		tr_emit_operand_addr(e, c, in, size, false);
+		base = RDX;
+	} else {
+		disp = off_reg((unsigned)s->src_reg, size);
+	}
+	if (s->imm) {
+		XM(e, fl, "\x69", RCX, base, disp);                  /* imul ecx, [src], imm */
+		e_imm(e, size, in->imm);
+	} else {
+		emit_load_ecx(e, size, RBX, off_reg((unsigned)s->dst_reg, size));
+		XM(e, fl, "\x0F\xAF", RCX, base, disp);              /* imul ecx, [src] */
+	}
+	if (c->live_after & FLAGS_ARITH)
+		EB3(e, 0x0F, 0x92, 0xC0);                             /* setc al */
+	emit_store(e, size, RCX, RBX, off_reg((unsigned)s->dst_reg, size));
+	if (!(c->live_after & FLAGS_ARITH))
+		return;
+	XR(e, fl, "\x85", RCX, RCX);                                 /* test ecx, ecx */
+	e8(e, 0x9C);                                                  /* pushfq */
+	e8(e, 0x59);                                                  /* pop rcx */
+	XR(e, 0, "\x81", 4, RCX); e32(e, FLAG_SF | FLAG_ZF | FLAG_PF); /* and ecx, SF|ZF|PF */
+	XR(e, 0, "\x0F\xB6", RAX, RAX);                             /* movzx eax, al */
+	XR(e, 0, "\x69", RAX, RAX); e32(e, FLAG_CF | FLAG_OF);        /* imul eax, eax, CF|OF */
+	XR(e, 0, "\x09", RAX, RCX);                                  /* or ecx, eax */
+	emit_merge_ecx(e, FLAGS_ARITH);
+}
+
+/* CALL rel: pushes the return address (the EIP after the call, at block
+ * offset c->off + in->len from r14d); the block emitter has checked the
+ * target and keeps it in r10d, which this leaves alone. */
+static void emit_call_push(struct emit *e, const struct tr_emit_ctx *c, const struct x86_insn *in,
+			   const struct shape *s, bool stack32)
+{
+	unsigned size = s->size;
+	tr_emit_sp(e, stack32, -(int32_t)size);
+	XR(e, 0, "\x89", RAX, R9);                                   /* mov r9d, eax */
+	tr_emit_host_addr(e, c, SEG_SS, size, true, c->slow);
+	x_lea32(e, RCX, R14, (int32_t)(c->off + in->len));            /* lea ecx, [r14+next] */
+	emit_store(e, size, RCX, RDX, 0);
+	tr_emit_set_sp(e, stack32);
+}
+
+/* RET / RET imm16: eax = the popped return address, checked against the CS
+ * limit (past it, or when the read needs its slow path: to ctx->slow,
+ * nothing committed), then SP released and EIP stored. */
+static void emit_ret(struct emit *e, const struct tr_emit_ctx *c, const struct x86_insn *in,
+		     const struct shape *s, bool stack32)
+{
+	unsigned size = s->size;
+	uint32_t extra = in->opcode == 0xC2 ? (uint16_t)in->imm : 0;
+	tr_emit_sp(e, stack32, (int32_t)(size + extra));
+	XR(e, 0, "\x89", RAX, R9);                                   /* mov r9d, eax: new SP */
+	XR(e, 0, "\x89", R8, RAX);                                   /* mov eax, r8d: old SP */
+	tr_emit_host_addr(e, c, SEG_SS, size, false, c->slow);
+	if (size == 2)
+		XM(e, 0, "\x0F\xB7", RAX, RDX, 0);                  /* movzx eax, word [rdx] */
+	else
+		XM(e, 0, "\x8B", RAX, RDX, 0);                       /* mov eax, [rdx] */
+	if (!c->flat) { /* (a flat CS has no limit to pass) */
+		XM(e, 0, "\x3B", RAX, RBX, (int32_t)OFF_SEG(SEG_CS, limit)); /* cmp eax, [cs.limit] */
+		x_jcc(e, CC_A, c->slow);
+	}
+	tr_emit_set_sp(e, stack32);
+	XM(e, 0, "\x89", RAX, RBX, (int32_t)OFF_EIP);                /* mov [eip], eax */
 }
 
 void tr_emit_inline(struct emit *e, const struct tr_emit_ctx *c, const struct x86_insn *in)
@@ -506,12 +628,65 @@ void tr_emit_inline(struct emit *e, const struct tr_emit_ctx *c, const struct x8
 	case K_TEST:
 		emit_alu(e, c, in, &s);
 		break;
-	case K_INCDEC: {
-		XM(e, fl, size == 1 ? "\xFE" : "\xFF", s.op, RBX, off_reg((unsigned)s.dst_reg, size));
-		uint32_t rd, wr;
-		tr_inline_flags(in, &rd, &wr);
-		if (wr & c->live_after)
-			emit_flags(e, wr, wr);
+	case K_INCDEC:
+		if (s.mem) {
+			tr_emit_operand_addr(e, c, in, size, true);
+			XM(e, fl, size == 1 ? "\xFE" : "\xFF", s.op, RDX, 0);
+		} else {
+			XM(e, fl, size == 1 ? "\xFE" : "\xFF", s.op, RBX,
+			   off_reg((unsigned)s.dst_reg, size));
+		}
+		if (!c->defer_flags)
+			emit_alu_flags(e, c, in, &s);
+		break;
+	case K_NOTNEG:
+		/* NOT changes no flag; NEG's six are the host's */
+		XM(e, fl, size == 1 ? "\xF6" : "\xF7", s.op, RBX, off_reg((unsigned)s.dst_reg, size));
+		if (s.op == 3 && !c->defer_flags)
+			emit_alu_flags(e, c, in, &s);
+		break;
+	case K_XCHG: {
+		int32_t a = off_reg((unsigned)s.dst_reg, size), b = off_reg((unsigned)s.src_reg, size);
+		emit_load_ecx(e, size, RBX, a);
+		XM(e, fl, size == 1 ? "\x8A" : "\x8B", RAX, RBX, b);
+		emit_store(e, size, RAX, RBX, a);
+		emit_store(e, size, RCX, RBX, b);
+		break;
+	}
+	case K_CBW:
+		if (size == 2)
+			XM(e, 0, "\x0F\xBE", RCX, RBX, off_reg(REG_EAX, 1)); /* movsx ecx, al */
+		else
+			XM(e, 0, "\x0F\xBF", RCX, RBX, off_reg(REG_EAX, 2)); /* movsx ecx, ax */
+		emit_store(e, size, RCX, RBX, off_reg(REG_EAX, size));
+		break;
+	case K_CWD:
+		if (size == 2)
+			XM(e, 0, "\x0F\xBF", RCX, RBX, off_reg(REG_EAX, 2)); /* movsx ecx, ax */
+		else
+			XM(e, 0, "\x8B", RCX, RBX, off_reg(REG_EAX, 4));      /* mov ecx, eax */
+		XR(e, 0, "\xC1", 7, RCX); e8(e, 31);                        /* sar ecx, 31 */
+		emit_store(e, size, RCX, RBX, off_reg(REG_EDX, size));
+		break;
+	case K_SETCC: {
+		unsigned cc = tr_emit_cond(e, in);
+		char op[2] = {0x0F, (char)(0x90 | cc)};
+		x_mem(e, 0, op, 2, 0, RBX, off_reg((unsigned)s.dst_reg, 1)); /* setcc [reg8] */
+		break;
+	}
+	case K_LEAVE: {
+		/* SP = BP (by the stack size), EBP/BP = the value popped
+		 * there, ESP committed after the read succeeded */
+		XM(e, 0, "\x8B", RAX, RBX, off_reg(REG_EBP, 4));             /* mov eax, [ebp] */
+		if (!stack32)
+			XR(e, 0, "\x0F\xB7", RAX, RAX);                     /* movzx eax, ax */
+		x_lea32(e, R9, RAX, (int32_t)size);                           /* lea r9d, [rax+size] */
+		if (!stack32)
+			XR(e, 0, "\x0F\xB7", R9, R9);                       /* movzx r9d, r9w */
+		tr_emit_host_addr(e, c, SEG_SS, size, false, c->slow);
+		emit_load_ecx(e, size, RDX, 0);
+		tr_emit_set_sp(e, stack32);
+		emit_store(e, size, RCX, RBX, off_reg(REG_EBP, size));
 		break;
 	}
 	case K_MOV:
@@ -525,11 +700,11 @@ void tr_emit_inline(struct emit *e, const struct tr_emit_ctx *c, const struct x8
 				emit_store(e, size, RCX, RBX, dst);
 			}
 		} else if (!s.write) {
-			emit_operand_addr(e, c, in, size, false);
+			tr_emit_operand_addr(e, c, in, size, false);
 			emit_load_ecx(e, size, RDX, 0);
 			emit_store(e, size, RCX, RBX, off_reg((unsigned)s.dst_reg, size));
 		} else {
-			emit_operand_addr(e, c, in, size, true);
+			tr_emit_operand_addr(e, c, in, size, true);
 			if (s.imm) {
 				XM(e, fl, size == 1 ? "\xC6" : "\xC7", 0, RDX, 0);
 				e_imm(e, size, in->imm);
@@ -543,7 +718,7 @@ void tr_emit_inline(struct emit *e, const struct tr_emit_ctx *c, const struct x8
 		const char *op = s.sign ? (s.src_size == 1 ? "\x0F\xBE" : "\x0F\xBF")
 					: (s.src_size == 1 ? "\x0F\xB6" : "\x0F\xB7");
 		if (s.mem) {
-			emit_operand_addr(e, c, in, s.src_size, false);
+			tr_emit_operand_addr(e, c, in, s.src_size, false);
 			x_mem(e, 0, op, 2, RCX, RDX, 0);
 		} else {
 			x_mem(e, 0, op, 2, RCX, RBX, off_reg((unsigned)s.src_reg, s.src_size));
@@ -552,13 +727,13 @@ void tr_emit_inline(struct emit *e, const struct tr_emit_ctx *c, const struct x8
 		break;
 	}
 	case K_LEA:
-		emit_ea(e, in);
+		tr_emit_ea(e, in);
 		emit_store(e, size, RAX, RBX, off_reg((unsigned)s.dst_reg, size));
 		break;
 	case K_PUSH:
-		emit_sp(e, stack32, -(int32_t)size);
+		tr_emit_sp(e, stack32, -(int32_t)size);
 		XR(e, 0, "\x89", RAX, R9);                            /* mov r9d, eax */
-		emit_host_addr(e, c, SEG_SS, size, true, c->slow);
+		tr_emit_host_addr(e, c, SEG_SS, size, true, c->slow);
 		if (s.imm) {
 			XM(e, fl, "\xC7", 0, RDX, 0);
 			e_imm(e, size, in->imm);
@@ -566,19 +741,32 @@ void tr_emit_inline(struct emit *e, const struct tr_emit_ctx *c, const struct x8
 			emit_load_ecx(e, size, RBX, off_reg((unsigned)s.src_reg, size));
 			emit_store(e, size, RCX, RDX, 0);
 		}
-		emit_set_sp(e, stack32);
+		tr_emit_set_sp(e, stack32);
 		break;
 	case K_POP:
-		emit_sp(e, stack32, (int32_t)size);
+		tr_emit_sp(e, stack32, (int32_t)size);
 		XR(e, 0, "\x89", RAX, R9);                            /* mov r9d, eax: new SP */
 		XR(e, 0, "\x89", R8, RAX);                            /* mov eax, r8d: old SP */
-		emit_host_addr(e, c, SEG_SS, size, false, c->slow);
+		tr_emit_host_addr(e, c, SEG_SS, size, false, c->slow);
 		emit_load_ecx(e, size, RDX, 0);
-		emit_set_sp(e, stack32);
+		tr_emit_set_sp(e, stack32);
 		emit_store(e, size, RCX, RBX, off_reg((unsigned)s.dst_reg, size));
+		break;
+	case K_SHIFT:
+		emit_shift(e, c, &s);
+		break;
+	case K_IMUL:
+		emit_imul(e, c, in, &s);
+		break;
+	case K_CALL:
+		emit_call_push(e, c, in, &s, stack32);
+		break;
+	case K_RET:
+		emit_ret(e, c, in, &s, stack32);
 		break;
 	case K_NOP:
 	case K_JCC:
+	case K_LOOP:
 	case K_NONE:
 		break;
 	}
@@ -586,8 +774,30 @@ void tr_emit_inline(struct emit *e, const struct tr_emit_ctx *c, const struct x8
 
 unsigned tr_emit_cond(struct emit *e, const struct x86_insn *in)
 {
-	if (in->opcode == 0xEB || in->opcode == 0xE9)
+	if (in->opcode == 0xEB || in->opcode == 0xE9 || in->opcode == 0xE8)
 		return 16;
+	if (in->opcode == 0xE3) {
+		/* JCXZ / JECXZ: cmp cx/ecx, 0 */
+		XM(e, x_sz(in->adsize), "\x83", 7, RBX, off_reg(REG_ECX, 4)); e8(e, 0);
+		return CC_E;
+	}
+	if (in->opcode >= 0xE0 && in->opcode <= 0xE2) {
+		/* LOOP: r8d = the count less one (committed by
+		 * tr_emit_loop_commit() on both ways out, after the target
+		 * is checked); taken while it is not 0, and for LOOPE and
+		 * LOOPNE while ZF is set or clear. */
+		XM(e, 0, "\x8B", R8, RBX, off_reg(REG_ECX, 4));     /* mov r8d, [ecx] */
+		x_lea32(e, R8, R8, -1);                               /* lea r8d, [r8-1] */
+		XR(e, x_sz(in->adsize), "\x85", R8, R8);             /* test r8d, r8d */
+		if (in->opcode == 0xE2)
+			return CC_NE;
+		EB3(e, 0x0F, 0x95, 0xC1);                             /* setne cl */
+		XM(e, 0, "\xF7", 0, RBX, (int32_t)OFF_EFLAGS);       /* test [eflags], ZF */
+		e32(e, FLAG_ZF);
+		EB3(e, 0x0F, in->opcode == 0xE1 ? 0x95 : 0x94, 0xC0); /* setne/sete al */
+		e8(e, 0x84); e8(e, 0xC8);                             /* test al, cl */
+		return CC_NE;
+	}
 	unsigned cc = in->opcode & 0xF;
 	bool odd = cc & 1;
 	static const uint32_t simple[6] = {FLAG_OF, FLAG_CF, FLAG_ZF, FLAG_CF | FLAG_ZF, FLAG_SF,
@@ -609,6 +819,47 @@ unsigned tr_emit_cond(struct emit *e, const struct x86_insn *in)
 		XR(e, 0, "\x09", RAX, RCX);                           /* or ecx, eax */
 	}
 	return odd ? CC_E : CC_NE;
+}
+
+void tr_emit_loop_commit(struct emit *e, const struct x86_insn *in)
+{
+	XM(e, x_sz(in->adsize), "\x89", R8, RBX, off_reg(REG_ECX, 4)); /* mov [ecx], r8d / r8w */
+}
+
+bool tr_inline_host_cond(const struct x86_insn *in, unsigned cc)
+{
+	struct shape s;
+	if (!shape_of(in, &s) || s.mem)
+		return false;
+	switch (s.kind) {
+	case K_ALU:
+	case K_TEST:
+		return true;
+	case K_NOTNEG:
+		return s.op == 3;
+	case K_INCDEC:
+		/* The host keeps its own CF, not the guest's. */
+		return cc != CC_B && cc != CC_AE && cc != CC_BE && cc != CC_A;
+	case K_SHIFT:
+		/* OF is the host's for a count of 1 only (emit_shift);
+		 * rotates leave the host's SF, ZF and PF unrelated. */
+		return s.count != 0 && s.op >= 4 && (s.count == 1 || cc == CC_B || cc == CC_AE || cc == CC_E ||
+					cc == CC_NE || cc == CC_BE || cc == CC_A || cc == CC_S ||
+					cc == CC_NS || cc == CC_P || cc == CC_NP);
+	default:
+		return false;
+	}
+}
+
+void tr_emit_inline_flags(struct emit *e, const struct tr_emit_ctx *c, const struct x86_insn *in)
+{
+	struct shape s;
+	if (!shape_of(in, &s))
+		return;
+	if (s.kind == K_SHIFT)
+		emit_shift_flags(e, c, &s);
+	else
+		emit_alu_flags(e, c, in, &s);
 }
 
 #endif

@@ -12,10 +12,15 @@
  *
  *   entry:  the budget holds the whole block (r15 = budget >= n) and the
  *           whole block lies inside the CS limit (and the 64 KiB of
- *           16-bit code, so EIPs inside it never wrap); otherwise exit
+ *           16-bit code, so EIPs inside it never wrap; 32-bit code in a
+ *           flat CS, tr_cache.c's mode key, needs no check: a block lies
+ *           in one page, below 4 GiB); otherwise exit
  *           "noentry" and the dispatcher runs one instruction with the
- *           interpreter (which raises the fault where it is due). r14d =
- *           the entry EIP.
+ *           interpreter (which raises the fault where it is due). A
+ *           block is entered with r14d = its EIP and r15 = the budget in
+ *           registers (set by the entry stub, the jump cache lookup or a
+ *           chained exit: cpu->eip and the budget in memory may be
+ *           stale then, and are stored on every way back to C).
  *   inline: no EIP, budget or attention bookkeeping: they cannot fault
  *           (a memory access whose fast path does not apply goes to a
  *           cold path that calls the handler), call nothing, and change
@@ -120,6 +125,15 @@ bool tr_emit_stubs(struct translator *t)
 	EB(e, "\x53\x55\x41\x54\x41\x55\x41\x56\x41\x57"); /* push rbx rbp r12-r15 */
 	EB(e, "\x48\x83\xEC\x08");                 /* sub rsp, 8 */
 	EB(e, "\x48\x89\xFB");                     /* mov rbx, rdi */
+	/* The physical memory map, for the inline accesses without paging:
+	 * its tables are allocated once, with the machine. (A scratch
+	 * translator for tools has no CPU: its code never runs.) */
+	const struct phys_mem *pm = t->cpu ? t->cpu->mem : NULL;
+	x_mov_imm64(e, RBP, (uint64_t)(uintptr_t)pm);
+	x_mov_imm64(e, R12, (uint64_t)(uintptr_t)(pm ? pm->host : NULL));
+	x_mov_imm64(e, R13, (uint64_t)(uintptr_t)(pm ? pm->flags : NULL));
+	XM(e, X_W, "\x8B", R15, RBX, (int32_t)OFF_BUDGET);  /* mov r15, [budget] */
+	XM(e, 0, "\x8B", R14, RBX, (int32_t)OFF_EIP);       /* mov r14d, [eip] */
 	EB(e, "\xFF\xE6");                         /* jmp rsi */
 	size_t epi = e->len;
 	EB(e, "\x48\x83\xC4\x08");                 /* add rsp, 8 */
@@ -146,7 +160,7 @@ static void e_leave(struct emit *e, struct translator *t, const struct tr_exit *
 }
 
 /* How one instruction of the block is emitted. */
-enum how { HOW_CALL, HOW_INLINE, HOW_INLINE_MEM, HOW_BRANCH };
+enum how { HOW_CALL, HOW_INLINE, HOW_INLINE_MEM, HOW_BRANCH, HOW_RET };
 
 /* Everything tr_emit_block() keeps while it emits one block. */
 struct blk {
@@ -161,13 +175,18 @@ struct blk {
 	unsigned nochain, noentry, lookup; /* labels */
 	bool can_lookup;
 	unsigned exit_jmp[2]; /* labels of the patchable jumps */
+	unsigned exit_stub[2]; /* labels of their stubs */
+	bool exit_placed[2];   /* the patchable jump is in the main line */
 	/* Cold code, emitted after the block's main line. */
 	struct cold {
-		enum { COLD_SLOW, COLD_ATTENTION, COLD_RETIRE } kind;
+		enum { COLD_SLOW, COLD_SLOW_LEAVE, COLD_ATTENTION, COLD_RETIRE } kind;
 		unsigned i, entry, back;
 	} cold[4 * TR_MAX_BLOCK_INSNS];
 	unsigned n_cold;
 	unsigned retire[TR_MAX_BLOCK_INSNS]; /* COLD_RETIRE labels, per instruction */
+	struct tr_emit_ctx ctx; /* for the inline instructions */
+	bool fuse; /* the final Jcc branches on the host flags of the one before */
+	uint32_t seg_checked;   /* see struct tr_emit_ctx */
 };
 
 static unsigned cold_add(struct blk *k, int kind, unsigned i, unsigned back)
@@ -241,27 +260,54 @@ static void emit_after_call(struct blk *k, unsigned i)
 	lbl_bind(e, back);
 }
 
-/* Leaves for the successor whose EIP is in eax (already stored), at block
- * offset `delta` from the entry: a chainable exit when it has one.
- * `wrapped`: EIP was wrapped to 16 bits, so it is there only if it did
- * not wrap. */
-static void emit_exit_to(struct blk *k, uint32_t delta, bool wrapped)
+/* Leaves for the successor whose EIP is in eax (not stored yet), at block
+ * offset `delta` from the entry (or not computed yet, `have_eax` false:
+ * only where it cannot wrap), with the whole block retired: a
+ * chainable exit when it has one, entered as every block is (r14d = its
+ * EIP, r15 = the budget: a chained successor needs nothing from memory);
+ * elsewhere EIP and the budget are stored first. `wrapped`: EIP was
+ * wrapped to 16 bits, so it is there only if it did not wrap. */
+static void emit_exit_to(struct blk *k, uint32_t delta, bool wrapped, bool have_eax)
 {
 	struct emit *e = k->e;
 	uint32_t target = k->start_off + delta;
 	unsigned other = k->can_lookup ? k->lookup : k->nochain;
+	unsigned n = k->b->n_insns;
 	for (unsigned j = 0; j < k->b->n_exits; j++) {
 		if (k->b->exits[j].target_off != target)
 			continue;
+		unsigned away = lbl_new(e);
 		if (wrapped) {
 			/* A 16-bit EIP that wrapped is not on this page. */
 			x_lea32(e, RCX, R14, (int32_t)delta);
 			XR(e, 0, "\x39", RCX, RAX);                  /* cmp eax, ecx */
-			x_jcc(e, CC_NE, other);
+			x_jcc(e, CC_NE, away);
 		}
-		x_jmp(e, k->exit_jmp[j]);
-		return;
+		if (have_eax)
+			XR(e, 0, "\x89", RAX, R14);                  /* mov r14d, eax */
+		else if (delta)
+			x_lea32(e, R14, R14, (int32_t)delta);         /* lea r14d, [r14+delta] */
+		x_lea64(e, R15, R15, -(int32_t)n);                    /* lea r15, [r15-n] */
+		if (!k->exit_placed[j]) {
+			/* The patchable jump itself, here rather than a jump
+			 * to it (one taken jump less once chained). */
+			k->exit_placed[j] = true;
+			lbl_bind(e, k->exit_jmp[j]);
+			e8(e, 0xE9);
+			k->b->exits[j].patch = e->base + e->len;
+			e_rel_lbl(e, k->exit_stub[j]);
+		} else {
+			x_jmp(e, k->exit_jmp[j]);
+		}
+		lbl_bind(e, away);
+		if (!wrapped)
+			return;
+		break;
 	}
+	if (!have_eax)
+		emit_eip_at(k, delta);
+	XM(e, 0, "\x89", RAX, RBX, (int32_t)OFF_EIP);
+	emit_store_budget(k, n);
 	x_jmp(e, other);
 }
 
@@ -270,9 +316,13 @@ static void emit_exit_dispatch(struct blk *k)
 {
 	struct emit *e = k->e;
 	if (k->b->n_exits) {
+		/* EIP and the budget are stored: set r14d and r15 as a
+		 * chained successor takes them. */
 		XM(e, 0, "\x8B", RAX, RBX, (int32_t)OFF_EIP);        /* mov eax, [eip] */
 		XR(e, 0, "\x8B", RCX, RAX);                          /* mov ecx, eax */
 		XR(e, 0, "\x29", R14, RCX);                          /* sub ecx, r14d */
+		XR(e, 0, "\x89", RAX, R14);                          /* mov r14d, eax */
+		x_lea64(e, R15, R15, -(int32_t)k->b->n_insns);        /* lea r15, [r15-n] */
 		for (unsigned j = 0; j < k->b->n_exits; j++) {
 			uint32_t delta = k->b->exits[j].target_off - k->start_off;
 			XR(e, 0, "\x81", 7, RCX); e32(e, delta);     /* cmp ecx, delta */
@@ -305,8 +355,8 @@ static void emit_lookup(struct blk *k)
 		XR(e, 0, "\x81", 4, RAX); e32(e, PHYS_PAGE_SIZE - 1); /* and eax, 0xFFF */
 		XM(e, 0, "\x0B", RAX, RBX, (int32_t)OFF_FETCH_PHYS); /* or eax, [fetch_phys] */
 	} else {
-		x_mov_imm64(e, RSI, (uint64_t)(uintptr_t)t->cpu->mem);
-		XM(e, 0, "\x23", RAX, RSI, (int32_t)offsetof(struct phys_mem, a20_mask));
+		if (!k->ctx.flat) /* (A20 is on in a flat block) */
+			XM(e, 0, "\x23", RAX, RBP, (int32_t)offsetof(struct phys_mem, a20_mask));
 	}
 	XR(e, 0, "\x8B", RCX, RAX);                                  /* mov ecx, eax */
 	XR(e, 0, "\xC1", 5, RCX); e8(e, 10);                          /* shr ecx, 10 */
@@ -319,6 +369,8 @@ static void emit_lookup(struct blk *k)
 	x_jcc(e, CC_NE, k->nochain);
 	XM(e, 0, "\x81", 7, RDX, 4); e32(e, k->b->mode);             /* cmp dword [rdx+4], mode */
 	x_jcc(e, CC_NE, k->nochain);
+	XM(e, 0, "\x8B", R14, RBX, (int32_t)OFF_EIP);                /* mov r14d, [eip] */
+	XM(e, X_W, "\x8B", R15, RBX, (int32_t)OFF_BUDGET);           /* mov r15, [budget] */
 	XM(e, 0, "\xFF", 4, RDX, 8);                                 /* jmp [rdx+8] */
 }
 
@@ -343,6 +395,15 @@ static bool keeps_mode(const struct x86_insn *in)
 	}
 }
 
+/* Whether `in` loads a data segment register without ending its block
+ * (LDS, LES, LFS, LGS): a block that assumed flat data segments leaves
+ * after it. */
+static bool loads_data_seg(const struct x86_insn *in)
+{
+	return in->opcode == 0xC4 || in->opcode == 0xC5 || in->opcode == 0x1B4 ||
+	       in->opcode == 0x1B5;
+}
+
 /* Chooses how each instruction is emitted and which flags each must
  * store (see the top). */
 static void plan(struct blk *k)
@@ -359,10 +420,18 @@ static void plan(struct blk *k)
 			k->how[i] = HOW_CALL;
 		else if (in->op->cls & CLS_BRANCH)
 			k->how[i] = i + 1 == n ? HOW_BRANCH : HOW_CALL;
+		else if (in->opcode == 0xC2 || in->opcode == 0xC3)
+			k->how[i] = i + 1 == n ? HOW_RET : HOW_CALL;
 		else
 			k->how[i] = mem ? HOW_INLINE_MEM : HOW_INLINE;
 	}
 	k->off[n] = off;
+	/* cmp/test/dec... then Jcc: branch on the host's flags. */
+	const struct x86_insn *last = &b->insn[n - 1];
+	k->fuse = n >= 2 && k->how[n - 1] == HOW_BRANCH && k->how[n - 2] == HOW_INLINE &&
+		  ((last->opcode >= 0x70 && last->opcode <= 0x7F) ||
+		   (last->opcode >= 0x180 && last->opcode <= 0x18F)) &&
+		  tr_inline_host_cond(&b->insn[n - 2], last->opcode & 0xF);
 	uint32_t live = FLAGS_ARITH;
 	for (unsigned i = n; i-- > 0;) {
 		k->live_after[i] = live;
@@ -376,41 +445,121 @@ static void plan(struct blk *k)
 	}
 }
 
-/* The inline direct branch that ends the block: the condition, then the
- * two ways out (the taken target checked against the CS limit; past it,
- * the handler raises the #GP). */
+/* The way out after the call of instruction i ended the block (its slow
+ * path, or its only form): EIP = next_eip, the budget, the run loop's
+ * check, then where EIP went. */
+static void emit_retire_last(struct blk *k, unsigned i)
+{
+	struct emit *e = k->e;
+	XM(e, 0, "\x8B", RAX, RBX, (int32_t)OFF_NEXT_EIP);
+	XM(e, 0, "\x89", RAX, RBX, (int32_t)OFF_EIP);
+	emit_store_budget(k, i + 1);
+	XM(e, X_W, "\x83", 7, RBX, (int32_t)OFF_ATTENTION); e8(e, 0);
+	unsigned back = lbl_new(e);
+	x_jcc(e, CC_NE, cold_add(k, COLD_ATTENTION, UINT32_MAX, back));
+	lbl_bind(e, back);
+	emit_exit_dispatch(k);
+}
+
+/* The inline direct branch that ends the block (Jcc, JMP, JCXZ, LOOP,
+ * CALL): the condition, then the two ways out (the taken target checked
+ * against the CS limit; past it, or when CALL's push needs its slow path,
+ * the handler runs and raises the fault or takes the slow path). */
 static void emit_branch(struct blk *k, unsigned i)
 {
 	struct emit *e = k->e;
 	const struct x86_insn *in = &k->b->insn[i];
 	unsigned n = k->b->n_insns;
+	bool loop = in->opcode >= 0xE0 && in->opcode <= 0xE2;
+	bool call = in->opcode == 0xE8;
 	unsigned slow = lbl_new(e);
-	unsigned cc = tr_emit_cond(e, in);
+	unsigned cc = k->fuse ? (in->opcode & 0xFu) : tr_emit_cond(e, in);
 	unsigned taken = lbl_new(e);
+	struct tr_emit_ctx prev = k->ctx;
+	if (k->fuse) {
+		prev.i = i - 1;
+		prev.off = k->off[i - 1];
+		prev.live_after = k->live_after[i - 1];
+		prev.defer_flags = false;
+	}
 	if (cc != 16) {
-		x_jcc(e, cc, taken);
-		emit_eip_at(k, k->off[n]);
-		XM(e, 0, "\x89", RAX, RBX, (int32_t)OFF_EIP);
-		emit_store_budget(k, n);
-		emit_exit_to(k, k->off[n], !k->code32);
+		unsigned pre = k->fuse ? lbl_new(e) : taken;
+		x_jcc(e, cc, pre);
+		/* (the flags of the fused instruction before, on both ways) */
+		if (k->fuse)
+			tr_emit_inline_flags(e, &prev, &k->b->insn[i - 1]);
+		if (loop)
+			tr_emit_loop_commit(e, in);
+		if (!k->code32)
+			emit_eip_at(k, k->off[n]);
+		emit_exit_to(k, k->off[n], !k->code32, !k->code32);
+		if (k->fuse) {
+			lbl_bind(e, pre);
+			tr_emit_inline_flags(e, &prev, &k->b->insn[i - 1]);
+		}
 	}
 	lbl_bind(e, taken);
 	uint32_t rel = in->opsize == 2 ? (uint32_t)(int32_t)(int16_t)in->imm : in->imm;
-	x_lea32(e, RAX, R14, (int32_t)(k->off[n] + rel));
-	if (in->opsize == 2)
-		XR(e, 0, "\x0F\xB7", RAX, RAX);                     /* movzx eax, ax */
-	XM(e, 0, "\x3B", RAX, RBX, (int32_t)OFF_SEG(SEG_CS, limit)); /* cmp eax, [cs.limit] */
-	x_jcc(e, CC_A, slow);
-	XM(e, 0, "\x89", RAX, RBX, (int32_t)OFF_EIP);
-	emit_store_budget(k, n);
-	emit_exit_to(k, k->off[n] + rel, !k->code32 || in->opsize == 2);
-	/* Past the limit: the handler faults. */
+	/* A target inside the block (a loop to its start) passed the entry's
+	 * CS limit check (in 16-bit code without wrapping, see entry); a
+	 * flat CS has no limit to pass. */
+	int64_t to = (int64_t)k->off[n] + (int32_t)rel;
+	bool check = !k->ctx.flat && (to < 0 || to >= k->b->len || (k->code32 && in->opsize == 2));
+	bool wrapped = !k->code32 || in->opsize == 2;
+	bool have_eax = wrapped || check || call;
+	if (have_eax) {
+		x_lea32(e, RAX, R14, (int32_t)(k->off[n] + rel));
+		if (in->opsize == 2)
+			XR(e, 0, "\x0F\xB7", RAX, RAX);             /* movzx eax, ax */
+	}
+	if (check) {
+		XM(e, 0, "\x3B", RAX, RBX, (int32_t)OFF_SEG(SEG_CS, limit)); /* cmp eax, [cs.limit] */
+		x_jcc(e, CC_A, slow);
+	}
+	if (loop)
+		tr_emit_loop_commit(e, in);
+	if (call) {
+		XR(e, 0, "\x89", RAX, R10);                          /* mov r10d, eax */
+		k->ctx.i = i;
+		k->ctx.off = k->off[i];
+		k->ctx.live_after = k->live_after[i];
+		k->ctx.slow = k->ctx.slow_leave = slow;
+		tr_emit_inline(e, &k->ctx, in);
+		XR(e, 0, "\x89", R10, RAX);                          /* mov eax, r10d */
+	}
+	emit_exit_to(k, k->off[n] + rel, wrapped, have_eax);
+	/* Past the limit, or the slow path: the handler. */
 	lbl_bind(e, slow);
 	emit_call(k, i);
-	XM(e, 0, "\x8B", RAX, RBX, (int32_t)OFF_NEXT_EIP);
-	XM(e, 0, "\x89", RAX, RBX, (int32_t)OFF_EIP);
-	emit_store_budget(k, n);
-	emit_exit_dispatch(k);
+	emit_retire_last(k, i);
+}
+
+/* An inline near return that ends the block: the pop and the target
+ * check (tr_emit_ops.c), then the jump cache; its slow path calls the
+ * handler. */
+static void emit_ret_block(struct blk *k, unsigned i)
+{
+	struct emit *e = k->e;
+	unsigned slow = lbl_new(e);
+	k->ctx.i = i;
+	k->ctx.off = k->off[i];
+	k->ctx.live_after = k->live_after[i];
+	k->ctx.slow = k->ctx.slow_leave = slow;
+	tr_emit_inline(e, &k->ctx, &k->b->insn[i]);
+	emit_store_budget(k, i + 1);
+	x_jmp(e, k->can_lookup ? k->lookup : k->nochain);
+	lbl_bind(e, slow);
+	emit_call(k, i);
+	emit_retire_last(k, i);
+}
+
+/* Whether some jump was emitted to label `l`. */
+static bool lbl_used(const struct emit *e, unsigned l)
+{
+	for (unsigned f = 0; f < e->n_fix; f++)
+		if (e->fix[f].label == l)
+			return true;
+	return false;
 }
 
 static void emit_cold(struct blk *k, const struct cold *c)
@@ -422,6 +571,12 @@ static void emit_cold(struct blk *k, const struct cold *c)
 		emit_call(k, c->i);
 		emit_after_call(k, c->i);
 		x_jmp(e, c->back);
+		break;
+	case COLD_SLOW_LEAVE:
+		if (!lbl_used(e, c->entry))
+			break; /* no first segment check of its own */
+		emit_call(k, c->i);
+		x_jmp(e, retire_label(k, c->i));
 		break;
 	case COLD_ATTENTION:
 		XR(e, X_W, "\x89", RBX, RDI);                        /* mov rdi, rbx */
@@ -464,27 +619,31 @@ bool tr_emit_block(struct translator *t, struct tr_block *b)
 	k->noentry = lbl_new(e);
 	k->lookup = lbl_new(e);
 	k->can_lookup = t->jump && keeps_mode(&b->insn[n - 1]);
-	for (unsigned j = 0; j < b->n_exits; j++)
+	for (unsigned j = 0; j < b->n_exits; j++) {
 		k->exit_jmp[j] = lbl_new(e);
+		k->exit_stub[j] = lbl_new(e);
+	}
 
 	/* Entry. */
-	XM(e, X_W, "\x8B", R15, RBX, (int32_t)OFF_BUDGET);           /* mov r15, [budget] */
 	XR(e, X_W, "\x81", 7, R15); e32(e, n);                       /* cmp r15, n */
 	x_jcc(e, CC_B, k->noentry);
-	XM(e, 0, "\x8B", R14, RBX, (int32_t)OFF_EIP);                /* mov r14d, [eip] */
-	x_lea64(e, RAX, R14, (int32_t)b->len - 1);                   /* lea rax, [r14+len-1] */
-	XM(e, 0, "\x8B", RCX, RBX, (int32_t)OFF_SEG(SEG_CS, limit)); /* mov ecx, [cs.limit] */
-	XR(e, X_W, "\x39", RCX, RAX);                                /* cmp rax, rcx */
-	x_jcc(e, CC_A, k->noentry);
+	if (!k->code32 || !(b->mode & (1u << 7))) { /* else CS is flat: see tr_cache.c */
+		x_lea64(e, RAX, R14, (int32_t)b->len - 1);           /* lea rax, [r14+len-1] */
+		XM(e, 0, "\x8B", RCX, RBX, (int32_t)OFF_SEG(SEG_CS, limit)); /* mov ecx, [cs.limit] */
+		XR(e, X_W, "\x39", RCX, RAX);                        /* cmp rax, rcx */
+		x_jcc(e, CC_A, k->noentry);
+	}
 	if (!k->code32) {
 		XR(e, X_W, "\x81", 7, RAX); e32(e, 0xFFFF);          /* cmp rax, 0xFFFF */
 		x_jcc(e, CC_A, k->noentry);
 	}
 
-	struct tr_emit_ctx ctx = {
+	k->ctx = (struct tr_emit_ctx){
 		.t = t, .b = b, .code32 = k->code32, .paging = b->mode & (1u << 6),
-		.user = ((b->mode >> 2) & 3) == 3,
+		.user = ((b->mode >> 2) & 3) == 3, .flat = b->mode & (1u << 7), /* TR_MODE_FLAT */
 	};
+	k->ctx.seg_checked = &k->seg_checked;
+	struct tr_emit_ctx ctx = k->ctx;
 	for (unsigned i = 0; i < n; i++) {
 		const struct x86_insn *in = &b->insn[i];
 		bool last = i + 1 == n;
@@ -496,34 +655,37 @@ bool tr_emit_block(struct translator *t, struct tr_block *b)
 			ctx.off = k->off[i];
 			ctx.live_after = k->live_after[i];
 			ctx.slow = k->how[i] == HOW_INLINE_MEM ? cold_add(k, COLD_SLOW, i, back) : 0;
+			ctx.slow_leave = k->how[i] == HOW_INLINE_MEM ? cold_add(k, COLD_SLOW_LEAVE, i, 0) : 0;
+			ctx.defer_flags = k->fuse && i + 2 == n;
 			tr_emit_inline(e, &ctx, in);
 			lbl_bind(e, back);
 			if (last) {
-				emit_eip_at(k, k->off[n]);
-				XM(e, 0, "\x89", RAX, RBX, (int32_t)OFF_EIP);
-				emit_store_budget(k, n);
-				emit_exit_to(k, k->off[n], !k->code32);
+				if (!k->code32)
+					emit_eip_at(k, k->off[n]);
+				emit_exit_to(k, k->off[n], !k->code32, !k->code32);
 			}
 			break;
 		}
 		case HOW_BRANCH:
 			emit_branch(k, i);
 			break;
+		case HOW_RET:
+			emit_ret_block(k, i);
+			break;
 		case HOW_CALL:
+			k->seg_checked = 0; /* the handler may load a segment */
 			emit_call(k, i);
+			if (!last && ctx.flat && loads_data_seg(in)) {
+				/* the mode key may no longer hold: leave */
+				x_jmp(e, retire_label(k, i));
+				break;
+			}
 			if (!last) {
 				emit_after_call(k, i);
 				break;
 			}
 			/* Retire it, then the run loop's check, then the exits. */
-			XM(e, 0, "\x8B", RAX, RBX, (int32_t)OFF_NEXT_EIP);
-			XM(e, 0, "\x89", RAX, RBX, (int32_t)OFF_EIP);
-			emit_store_budget(k, n);
-			XM(e, X_W, "\x83", 7, RBX, (int32_t)OFF_ATTENTION); e8(e, 0);
-			unsigned back = lbl_new(e);
-			x_jcc(e, CC_NE, cold_add(k, COLD_ATTENTION, UINT32_MAX, back));
-			lbl_bind(e, back);
-			emit_exit_dispatch(k);
+			emit_retire_last(k, i);
 			break;
 		}
 	}
@@ -537,15 +699,22 @@ bool tr_emit_block(struct translator *t, struct tr_block *b)
 	lbl_bind(e, k->nochain);
 	e_leave(e, t, &b->exit_nochain);
 	lbl_bind(e, k->noentry);
+	XM(e, 0, "\x89", R14, RBX, (int32_t)OFF_EIP);                /* mov [eip], r14d */
+	XM(e, X_W, "\x89", R15, RBX, (int32_t)OFF_BUDGET);           /* mov [budget], r15 */
 	e_leave(e, t, &b->exit_noentry);
 	for (unsigned j = 0; j < b->n_exits; j++) {
-		/* The patchable jump, first to its stub. */
-		lbl_bind(e, k->exit_jmp[j]);
-		e8(e, 0xE9);
-		size_t at = e->len;
-		e32(e, 0); /* to the stub right after it */
-		b->exits[j].patch = e->base + at;
-		b->exits[j].stub = e->base + at + 4;
+		/* The patchable jump (unless placed in the main line), first
+		 * to its stub. */
+		if (!k->exit_placed[j]) {
+			lbl_bind(e, k->exit_jmp[j]);
+			e8(e, 0xE9);
+			b->exits[j].patch = e->base + e->len;
+			e_rel_lbl(e, k->exit_stub[j]);
+		}
+		lbl_bind(e, k->exit_stub[j]);
+		b->exits[j].stub = e->base + e->len;
+		XM(e, 0, "\x89", R14, RBX, (int32_t)OFF_EIP);        /* mov [eip], r14d */
+		XM(e, X_W, "\x89", R15, RBX, (int32_t)OFF_BUDGET);   /* mov [budget], r15 */
 		e_leave(e, t, &b->exits[j]);
 	}
 

@@ -1,6 +1,6 @@
-/* tr_x64.h: the x86-64 code generator's assembler, shared by its two files
+/* tr_x64.h: the x86-64 code generator's assembler, shared by its files
  * (tr_emit_x64.c: the shape of a block; tr_emit_ops.c: the instructions
- * emitted inline).
+ * emitted inline; tr_emit_mem.c: their guest memory accesses).
  *
  * Code is assembled into a buffer, with labels for the jumps inside the
  * block (resolved when the block is finished), then copied into the cache.
@@ -14,6 +14,10 @@
  *        r14d + its offset in the block: a block never wraps, see entry)
  *   r15  the instruction budget at entry, adjusted after each call (so
  *        that the budget of instruction i is r15 - i)
+ *        Both are set before a block is entered (its first instruction
+ *        reads neither from struct cpu).
+ *   rbp  the struct phys_mem, r12 its host table, r13 its page flags
+ *        (set by the entry stub, for memory accesses without paging)
  *   rax rcx rdx rsi rdi r8-r11: scratch, clobbered by every call
  */
 #ifndef POPEK_TRANSLATOR_TR_X64_H
@@ -215,6 +219,47 @@ static inline unsigned x_sz(unsigned size)
 	return size == 2 ? X_16 : 0;
 }
 
+/* --- small emitters shared by the instruction files ----------------------- */
+
+/* Three literal bytes (setcc and the like). */
+static inline void EB3(struct emit *e, uint8_t a, uint8_t b, uint8_t c)
+{
+	e8(e, a);
+	e8(e, b);
+	e8(e, c);
+}
+
+/* Stores al/ax/eax (register `r`) to [base + disp]. */
+static inline void emit_store(struct emit *e, unsigned size, unsigned r, unsigned base, int32_t disp)
+{
+	if (size == 1)
+		XM(e, 0, "\x88", r, base, disp);
+	else
+		XM(e, x_sz(size), "\x89", r, base, disp);
+}
+
+/* ecx (cl/cx/ecx) = `size` bytes at [base + disp]. */
+static inline void emit_load_ecx(struct emit *e, unsigned size, unsigned base, int32_t disp)
+{
+	if (size == 1)
+		XM(e, 0, "\x8A", RCX, base, disp);
+	else
+		XM(e, x_sz(size), "\x8B", RCX, base, disp);
+}
+
+/* An immediate of `size` bytes. */
+static inline void e_imm(struct emit *e, unsigned size, uint32_t v)
+{
+	if (size == 1)
+		e8(e, (uint8_t)v);
+	else if (size == 2) {
+		e8(e, (uint8_t)v);
+		e8(e, (uint8_t)(v >> 8));
+	} else
+		e32(e, v);
+}
+
+
 /* --- tr_emit_ops.c ------------------------------------------------------- */
 
 /* What the block emitter tells the instruction emitter. */
@@ -226,9 +271,44 @@ struct tr_emit_ctx {
 	bool code32;
 	bool paging;
 	bool user;           /* CPL 3: memory accesses are user accesses */
+	bool flat;           /* DS, ES and SS are flat (the mode key says so) */
 	uint32_t live_after; /* arithmetic flags something reads after it */
 	unsigned slow;       /* label: run the instruction by calling its handler */
+	/* Segments whose attributes an earlier access of the same run of
+	 * inline instructions (no call in between: nothing can load a
+	 * segment) has checked: bit s for a read, bit 8 + s for a write.
+	 * The first check of a segment fails to `slow_leave` (call the
+	 * handler, then leave the block), so the later ones may skip it. */
+	uint32_t *seg_checked;
+	unsigned slow_leave;
+	/* Emit the instruction without storing its flags (the block
+	 * emitter branches on the host's first, then calls
+	 * tr_emit_inline_flags() on each way). */
+	bool defer_flags;
 };
+
+/* --- tr_emit_mem.c: guest memory from emitted code --------------------- */
+
+/* eax = the memory operand's offset (ModRM memory or moffs), wrapped to 16
+ * bits with 16-bit addressing, as insn_ea() computes it. */
+void tr_emit_ea(struct emit *e, const struct x86_insn *in);
+
+/* rdx = the host address of `size` bytes at seg:eax, or a jump to `slow`
+ * (or to c->slow_leave, see struct tr_emit_ctx). Clobbers rax, rcx, rsi. */
+void tr_emit_host_addr(struct emit *e, const struct tr_emit_ctx *c, unsigned seg, unsigned size,
+		       bool write, unsigned slow);
+
+/* rdx = the host address of the instruction's memory operand, or to
+ * c->slow. */
+void tr_emit_operand_addr(struct emit *e, const struct tr_emit_ctx *c, const struct x86_insn *in,
+			  unsigned size, bool write);
+
+/* eax = the stack pointer moved by `delta`, r8d = the old one (SP wrapped
+ * to 16 bits on a 16-bit stack). */
+void tr_emit_sp(struct emit *e, bool stack32, int32_t delta);
+
+/* Commits the new SP (in r9d) to ESP or SP. */
+void tr_emit_set_sp(struct emit *e, bool stack32);
 
 /* Whether `in` has an inline form (tr_emit_inline() will emit it), and
  * whether that form can need its slow path (a memory access). */
@@ -242,6 +322,18 @@ void tr_emit_inline(struct emit *e, const struct tr_emit_ctx *ctx, const struct 
  * emits the test and returns the host condition under which it is taken
  * (CC_* ; 16 for always). */
 unsigned tr_emit_cond(struct emit *e, const struct x86_insn *in);
+
+/* Whether, right after the inline form of `in` (a register operand, no
+ * slow path), the host's flags are the guest's as far as the host
+ * condition `cc` reads them, so that a Jcc can branch on them. */
+bool tr_inline_host_cond(const struct x86_insn *in, unsigned cc);
+
+/* Stores the flags of an inline instruction emitted with defer_flags. */
+void tr_emit_inline_flags(struct emit *e, const struct tr_emit_ctx *c, const struct x86_insn *in);
+
+/* For an inline LOOP (after tr_emit_cond()): commits the decremented
+ * count, on each way out once the target is known to be good. */
+void tr_emit_loop_commit(struct emit *e, const struct x86_insn *in);
 
 /* The arithmetic flags an instruction with an inline form reads and
  * writes. */

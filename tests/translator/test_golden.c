@@ -48,6 +48,20 @@ static const struct sample samples[] = {
 	 * ret: the stack (16-bit SS here) through the memory fast path, and
 	 * the return's successor looked up in the jump cache */
 	{"stack32", true, {0x53, 0x8B, 0x04, 0x24, 0x59, 0x8D, 0x54, 0x88, 0x08, 0x41, 0xC3}, 11},
+	/* shl edx,13 / imul eax,eax,0x01000193 / call +0x10: a shift and a
+	 * multiply inline (the shift's flags not stored: the multiply
+	 * overwrites them; the multiply's stored: the callee may read them),
+	 * the call's push inline and both its exits chainable */
+	{"call32", true, {0xC1, 0xE2, 0x0D, 0x69, 0xC0, 0x93, 0x01, 0x00, 0x01, 0xE8, 0x10, 0x00, 0x00,
+			  0x00}, 14},
+	/* mov ebp,[esi+eax*4] / mov edi,[esi+edx*4] / cmp ebp,edi / jae +2:
+	 * two loads from one segment, whose attributes are checked once (its
+	 * base and limit each time: the test machine's segments are real
+	 * mode's, not flat), and the Jcc on the host's flags of the CMP */
+	{"mem32", true, {0x8B, 0x2C, 0x86, 0x8B, 0x3C, 0x96, 0x39, 0xFD, 0x73, 0x02}, 10},
+	/* l: shr ax,1 / loop l: a shift by 1 (OF from the host) and LOOP
+	 * inline, in 16-bit code (EIPs wrapped to 16 bits) */
+	{"shloop16", false, {0xD1, 0xE8, 0xE2, 0xFC}, 4},
 };
 
 /* Names for the numbers in the host code that differ from run to run. */
