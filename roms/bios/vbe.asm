@@ -10,8 +10,8 @@
 ;   4F05 bank (window A)           4F06 logical scan line length
 ;   4F07 display start             4F08 DAC width (6 or 8 bits)
 ;   4F09 palette data
-;   4F04 (state save/restore) and 4F0A (protected-mode interface) answer
-;   "function failed" (AX = 014Fh): popek's BIOS does not provide them.
+;   4F04 save/restore state and 4F0A protected-mode interface are in
+;   vbe_state.asm.
 
 DISPI_ID	equ 0
 DISPI_XRES	equ 1
@@ -136,6 +136,8 @@ vbe_handler:
 	je	vbe_set_mode
 	cmp	al, 0x03
 	je	vbe_get_mode
+	cmp	al, 0x04
+	je	vbe_state
 	cmp	al, 0x05
 	je	vbe_bank
 	cmp	al, 0x06
@@ -146,6 +148,8 @@ vbe_handler:
 	je	vbe_dac_width
 	cmp	al, 0x09
 	je	vbe_palette
+	cmp	al, 0x0A
+	je	vbe_pm_info
 	mov	word [bp + F_AX], 0x0100 | 0x4F	; not supported
 	jmp	int10_done
 
@@ -545,3 +549,5 @@ vbe_palette:
 	loop	.set_next
 .done:
 	jmp	vbe_ok
+
+%include "vbe_state.asm"
