@@ -361,6 +361,15 @@ void stepper_render_vmm(struct stepper *st, struct text_lines *t, bool with_bloc
 			 st->m->engine == MACHINE_ENGINE_INTERP ? " to the translator" : ": not this one");
 	if (with_block)
 		stepper_render_block(st, BLOCK_PANE, t);
+	/* The translator's cache at work, once it has translated anything. */
+	if (st->m->tr && st->m->tr->stats.blocks) {
+		const struct tr_stats *ts = &st->m->tr->stats;
+		text_add(t, "cache:   %llu blocks, %llu of %llu lookups hit, %llu exits chained, "
+			    "%llu blocks invalidated, %llu flushes",
+			 (unsigned long long)ts->blocks, (unsigned long long)ts->hits, (unsigned long long)ts->lookups,
+			 (unsigned long long)ts->chained, (unsigned long long)ts->invalidations,
+			 (unsigned long long)ts->flushes);
+	}
 	char calls[400];
 	size_t pos = 0;
 	calls[0] = 0;
