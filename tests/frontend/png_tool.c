@@ -12,45 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct picture {
-	unsigned w, h;
-	unsigned char *rgb; /* w * h * 3 */
-};
-
-static int load(const char *path, struct picture *p)
-{
-	png_image img;
-	memset(&img, 0, sizeof(img));
-	img.version = PNG_IMAGE_VERSION;
-	if (!png_image_begin_read_from_file(&img, path)) {
-		fprintf(stderr, "png_tool: %s: %s\n", path, img.message);
-		return -1;
-	}
-	img.format = PNG_FORMAT_RGB;
-	p->w = img.width;
-	p->h = img.height;
-	p->rgb = malloc(PNG_IMAGE_SIZE(img));
-	if (!p->rgb || !png_image_finish_read(&img, NULL, p->rgb, 0, NULL)) {
-		fprintf(stderr, "png_tool: %s: %s\n", path, p->rgb ? img.message : "out of memory");
-		png_image_free(&img);
-		free(p->rgb);
-		p->rgb = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static unsigned long rgb_at(const struct picture *p, unsigned x, unsigned y)
-{
-	const unsigned char *c = p->rgb + ((size_t)y * p->w + x) * 3;
-	return (unsigned long)c[0] << 16 | (unsigned long)c[1] << 8 | c[2];
-}
+#include "picture.h"
 
 /* The checks; main() frees the pictures whatever they answer. */
 static int check(int argc, char **argv, struct picture *pa, struct picture *pb)
 {
 	if (argc == 4 && !strcmp(argv[1], "same")) {
-		if (load(argv[2], pa) < 0 || load(argv[3], pb) < 0)
+		if (picture_load("png_tool", argv[2], pa) < 0 ||
+		    picture_load("png_tool", argv[3], pb) < 0)
 			return 2;
 		if (pa->w != pb->w || pa->h != pb->h) {
 			printf("size differs: %ux%u against %ux%u\n", pa->w, pa->h, pb->w, pb->h);
@@ -59,9 +28,10 @@ static int check(int argc, char **argv, struct picture *pa, struct picture *pb)
 		unsigned diffs = 0;
 		for (unsigned y = 0; y < pa->h; y++)
 			for (unsigned x = 0; x < pa->w; x++)
-				if (rgb_at(pa, x, y) != rgb_at(pb, x, y) && diffs++ < 5)
+				if (picture_rgb_at(pa, x, y) != picture_rgb_at(pb, x, y) &&
+				    diffs++ < 5)
 					printf("pixel (%u, %u): %06lx against %06lx\n", x, y,
-					       rgb_at(pa, x, y), rgb_at(pb, x, y));
+					       picture_rgb_at(pa, x, y), picture_rgb_at(pb, x, y));
 		if (diffs) {
 			printf("%u pixels differ\n", diffs);
 			return 1;
@@ -69,7 +39,7 @@ static int check(int argc, char **argv, struct picture *pa, struct picture *pb)
 		return 0;
 	}
 	if (argc == 6 && !strcmp(argv[1], "pixel")) {
-		if (load(argv[2], pa) < 0)
+		if (picture_load("png_tool", argv[2], pa) < 0)
 			return 2;
 		unsigned x = (unsigned)strtoul(argv[3], NULL, 0);
 		unsigned y = (unsigned)strtoul(argv[4], NULL, 0);
@@ -78,14 +48,15 @@ static int check(int argc, char **argv, struct picture *pa, struct picture *pb)
 			printf("(%u, %u) is outside the %ux%u image\n", x, y, pa->w, pa->h);
 			return 1;
 		}
-		if (rgb_at(pa, x, y) != want) {
-			printf("pixel (%u, %u) is %06lx, not %06lx\n", x, y, rgb_at(pa, x, y), want);
+		if (picture_rgb_at(pa, x, y) != want) {
+			printf("pixel (%u, %u) is %06lx, not %06lx\n", x, y,
+			       picture_rgb_at(pa, x, y), want);
 			return 1;
 		}
 		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "size")) {
-		if (load(argv[2], pa) < 0)
+		if (picture_load("png_tool", argv[2], pa) < 0)
 			return 2;
 		printf("%ux%u\n", pa->w, pa->h);
 		return 0;
@@ -96,7 +67,7 @@ static int check(int argc, char **argv, struct picture *pa, struct picture *pb)
 
 int main(int argc, char **argv)
 {
-	struct picture a = {0}, b = {0};
+	struct picture a = { 0 }, b = { 0 };
 	int rc = check(argc, argv, &a, &b);
 	free(a.rgb);
 	free(b.rgb);

@@ -23,39 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct picture {
-	unsigned w, h;
-	unsigned char *rgb; /* w * h * 3 */
-};
-
-static int load(const char *path, struct picture *p)
-{
-	png_image img;
-	memset(&img, 0, sizeof(img));
-	img.version = PNG_IMAGE_VERSION;
-	if (!png_image_begin_read_from_file(&img, path)) {
-		fprintf(stderr, "window_x11: %s: %s\n", path, img.message);
-		return -1;
-	}
-	img.format = PNG_FORMAT_RGB;
-	p->w = img.width;
-	p->h = img.height;
-	p->rgb = malloc(PNG_IMAGE_SIZE(img));
-	if (!p->rgb || !png_image_finish_read(&img, NULL, p->rgb, 0, NULL)) {
-		fprintf(stderr, "window_x11: %s: %s\n", path, p->rgb ? img.message : "out of memory");
-		png_image_free(&img);
-		free(p->rgb);
-		p->rgb = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static unsigned long rgb_at(const struct picture *p, unsigned x, unsigned y)
-{
-	const unsigned char *c = p->rgb + ((size_t)y * p->w + x) * 3;
-	return (unsigned long)c[0] << 16 | (unsigned long)c[1] << 8 | c[2];
-}
+#include "picture.h"
 
 /* The shift that brings a colour mask's top bit to bit 7. */
 static int mask_shift(unsigned long mask)
@@ -80,8 +48,8 @@ static int shot(Display *d, Window win, const char *out)
 		fprintf(stderr, "window_x11: no window 0x%lx\n", win);
 		return 2;
 	}
-	XImage *img = XGetImage(d, win, 0, 0, (unsigned)attr.width, (unsigned)attr.height, AllPlanes,
-				ZPixmap);
+	XImage *img = XGetImage(d, win, 0, 0, (unsigned)attr.width, (unsigned)attr.height,
+				AllPlanes, ZPixmap);
 	if (!img) {
 		fprintf(stderr, "window_x11: XGetImage failed\n");
 		return 2;
@@ -149,10 +117,11 @@ static int compare_pictures(const struct picture *sp, const struct picture *ep, 
 		for (unsigned x = 0; x < s.w; x++) {
 			unsigned long want = 0;
 			if (x >= ox && y >= oy && x < ox + e.w * scale && y < oy + e.h * scale)
-				want = rgb_at(&e, (x - ox) / scale, (y - oy) / scale);
-			unsigned long got = rgb_at(&s, x, y);
+				want = picture_rgb_at(&e, (x - ox) / scale, (y - oy) / scale);
+			unsigned long got = picture_rgb_at(&s, x, y);
 			if (got != want && diffs++ < 5)
-				printf("window pixel (%u, %u) is %06lx, not %06lx\n", x, y, got, want);
+				printf("window pixel (%u, %u) is %06lx, not %06lx\n", x, y, got,
+				       want);
 		}
 	}
 	if (diffs) {
@@ -165,9 +134,10 @@ static int compare_pictures(const struct picture *sp, const struct picture *ep, 
 static int compare(const char *shot_path, const char *want_path, unsigned ox, unsigned oy,
 		   unsigned scale)
 {
-	struct picture s = {0}, e = {0};
+	struct picture s = { 0 }, e = { 0 };
 	int rc = 2;
-	if (load(shot_path, &s) == 0 && load(want_path, &e) == 0)
+	if (picture_load("window_x11", shot_path, &s) == 0 &&
+	    picture_load("window_x11", want_path, &e) == 0)
 		rc = compare_pictures(&s, &e, ox, oy, scale);
 	free(s.rgb);
 	free(e.rgb);
@@ -178,15 +148,17 @@ int main(int argc, char **argv)
 {
 	if (argc == 7 && !strcmp(argv[1], "compare"))
 		return compare(argv[2], argv[3], (unsigned)strtoul(argv[4], NULL, 0),
-			       (unsigned)strtoul(argv[5], NULL, 0), (unsigned)strtoul(argv[6], NULL, 0));
+			       (unsigned)strtoul(argv[5], NULL, 0),
+			       (unsigned)strtoul(argv[6], NULL, 0));
 	if (argc == 5 && !strcmp(argv[1], "pixel")) {
 		struct picture p;
-		if (load(argv[2], &p) < 0)
+		if (picture_load("window_x11", argv[2], &p) < 0)
 			return 2;
-		unsigned x = (unsigned)strtoul(argv[3], NULL, 0), y = (unsigned)strtoul(argv[4], NULL, 0);
+		unsigned x = (unsigned)strtoul(argv[3], NULL, 0),
+			 y = (unsigned)strtoul(argv[4], NULL, 0);
 		int rc = 2;
 		if (x < p.w && y < p.h) {
-			printf("%06lx\n", rgb_at(&p, x, y));
+			printf("%06lx\n", picture_rgb_at(&p, x, y));
 			rc = 0;
 		}
 		free(p.rgb);
