@@ -13,38 +13,7 @@ start:
 	mov	sp, STACK16_TOP
 
 	; --- mode 13h ---------------------------------------------------------
-	mov	dx, 0x3C2
-	mov	al, 0x63
-	out	dx, al
-	mov	si, seq_13h
-	mov	dx, 0x3C4
-	mov	cx, 5
-	call	write_indexed
-	mov	dx, 0x3D4		; unlock CRTC 0-7, then the table
-	mov	ax, 0x0E11
-	out	dx, ax
-	mov	si, crtc_13h
-	mov	cx, 25
-	call	write_indexed
-	mov	si, gc_13h
-	mov	dx, 0x3CE
-	mov	cx, 9
-	call	write_indexed
-	mov	dx, 0x3DA		; attribute controller: reset the flip-flop
-	in	al, dx
-	mov	dx, 0x3C0
-	mov	si, ac_13h
-	xor	bl, bl
-.ac:	mov	al, bl
-	out	dx, al
-	mov	al, [cs:si]
-	out	dx, al
-	inc	si
-	inc	bl
-	cmp	bl, 0x15
-	jb	.ac
-	mov	al, 0x20		; palette address source: video on
-	out	dx, al
+	call	set_mode13h
 
 	; --- the DAC: 16 colours from the table, then 16 greys ----------------
 	mov	dx, 0x3C8
@@ -94,23 +63,8 @@ start:
 	PUTS16	msg_done
 	EXIT	0
 
-write_indexed:				; CX bytes at CS:SI to indices 0.. of DX
-	xor	bl, bl
-.next:	mov	al, bl
-	mov	ah, [cs:si]
-	out	dx, ax
-	inc	si
-	inc	bl
-	loop	.next
-	ret
+%include "vga13h.inc"
 
-seq_13h:	db 0x03, 0x01, 0x0F, 0x00, 0x0E
-crtc_13h:	db 0x5F, 0x4F, 0x50, 0x82, 0x54, 0x80, 0xBF, 0x1F, 0x00, 0x41, 0x00, 0x00
-		db 0x00, 0x00, 0x00, 0x00, 0x9C, 0x0E, 0x8F, 0x28, 0x40, 0x96, 0xB9, 0xA3
-		db 0xFF
-gc_13h:		db 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x05, 0x0F, 0xFF
-ac_13h:		db 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B
-		db 0x0C, 0x0D, 0x0E, 0x0F, 0x41, 0x00, 0x0F, 0x00, 0x00
 ; DAC entries 0-15: 6-bit r, g, b.
 dac_16:		db  0,  0,  0,   63,  0,  0,    0, 63,  0,    0,  0, 63
 		db 63, 63,  0,   63,  0, 63,    0, 63, 63,   32, 32, 32
